@@ -1,0 +1,548 @@
+package io.kmswatch.events;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.kmswatch.events.ReadSummary.Wrapper;
+import io.kmswatch.events.internal.CapturingInputStream;
+import io.kmswatch.events.internal.RecordParser;
+import io.kmswatch.events.internal.RecordParser.Fields;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Reads CloudTrail records from every wrapper CloudTrail and its consumers use, detecting the wrapper
+ * itself, streaming (a 50 MB log file is never held as a tree):
+ * <ul>
+ *   <li>S3 delivery files {@code {"Records":[…]}}, plain or gzip;</li>
+ *   <li>LookupEvents output {@code {"Events":[{"CloudTrailEvent":"<record as a JSON string>"}…]}},
+ *       as the CLI and the SDK return it;</li>
+ *   <li>EventBridge envelopes ({@code detail});</li>
+ *   <li>bare JSON arrays; NDJSON (one record, envelope or event per line); a single record;</li>
+ *   <li>zip archives of any of those.</li>
+ * </ul>
+ * Digest files ({@code CloudTrail-Digest}) are skipped. Every record keeps its exact original bytes.
+ *
+ * <p>Bad input never ends a read with an exception: a record that cannot be read becomes a
+ * {@link Rejected} with its location and reason, and reading continues with the next record. Input
+ * that breaks the JSON syntax mid-file (a truncated gzip, a cut-off array) yields one rejection for
+ * the unreadable remainder. Instances are stateless and thread-safe.
+ */
+public final class CloudTrailCodec {
+    /** Records larger than this are rejected (CloudTrail itself caps a record at 256 KB). */
+    public static final int DEFAULT_MAX_RECORD_BYTES = 4 * 1024 * 1024;
+    private static final int SNIFF_BYTES = 1024 * 1024;
+
+    /** Receives what a read finds, in input order. */
+    public interface Sink {
+        /** A record read, with its location ({@code file:record N}, {@code file:line N}). */
+        void record(CloudTrailEvent event, String location);
+
+        /** Input that could not be read. */
+        void rejected(Rejected rejected);
+    }
+
+    private final int maxRecordBytes;
+
+    public CloudTrailCodec() {
+        this(DEFAULT_MAX_RECORD_BYTES);
+    }
+
+    public CloudTrailCodec(int maxRecordBytes) {
+        this.maxRecordBytes = maxRecordBytes;
+    }
+
+    /** True for CloudTrail digest (and Insight) files, which hold no management events. */
+    public static boolean isDigestPath(String name) {
+        return name.contains("CloudTrail-Digest") || name.contains("CloudTrail-Insight");
+    }
+
+    /**
+     * Reads a file, or every regular file under a directory (sorted by path, digests skipped).
+     * An unreadable file becomes a rejection.
+     */
+    public ReadSummary read(Path path, Sink sink) {
+        if (Files.isDirectory(path)) {
+            ReadSummary total = new ReadSummary(path.toString(), Wrapper.UNKNOWN, 0, 0);
+            for (Path file : listFiles(path)) {
+                total = total.plus(read(file, sink));
+            }
+            return total;
+        }
+        String name = path.toString();
+        if (isDigestPath(name)) {
+            return new ReadSummary(name, Wrapper.DIGEST, 0, 0);
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            return read(in, name, sink);
+        } catch (IOException e) {
+            sink.rejected(new Rejected(name, "cannot open file: " + RecordParser.message(e), null));
+            return new ReadSummary(name, Wrapper.UNKNOWN, 0, 1);
+        }
+    }
+
+    /** Every regular file under a directory, sorted, without digest files. */
+    public static List<Path> listFiles(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> !isDigestPath(p.toString()))
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    /**
+     * Reads one stream (plain, gzip or zip; any wrapper). Does not close {@code in}.
+     *
+     * @param name used in locations and to recognise digest files
+     */
+    public ReadSummary read(InputStream in, String name, Sink sink) {
+        if (isDigestPath(name)) {
+            return new ReadSummary(name, Wrapper.DIGEST, 0, 0);
+        }
+        Counting counting = new Counting(sink);
+        Wrapper wrapper;
+        try {
+            wrapper = readDecoded(new BufferedInputStream(nonClosing(in), 64 * 1024), name, counting);
+        } catch (IOException e) {
+            counting.rejected(new Rejected(name, "unreadable input: " + RecordParser.message(e), null));
+            wrapper = Wrapper.UNKNOWN;
+        }
+        return new ReadSummary(name, wrapper, counting.records, counting.rejected);
+    }
+
+    private Wrapper readDecoded(BufferedInputStream in, String name, Counting sink) throws IOException {
+        in.mark(4);
+        byte[] magic = in.readNBytes(4);
+        in.reset();
+        if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+            GZIPInputStream gz;
+            try {
+                gz = new GZIPInputStream(in, 64 * 1024);
+            } catch (IOException e) {
+                sink.rejected(new Rejected(name, "corrupt gzip header: " + RecordParser.message(e), magic));
+                return Wrapper.UNKNOWN;
+            }
+            return readJson(new BufferedInputStream(gz, 64 * 1024), name, sink);
+        }
+        if (magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4) {
+            readZip(in, name, sink);
+            return Wrapper.ZIP;
+        }
+        return readJson(in, name, sink);
+    }
+
+    private void readZip(InputStream in, String name, Counting sink) {
+        try {
+            ZipInputStream zip = new ZipInputStream(in);
+            ZipEntry entry;
+            while ((entry = zip.getNextEntry()) != null) {
+                String entryName = name + "!" + entry.getName();
+                if (entry.isDirectory() || isDigestPath(entryName) || entry.getName().startsWith("__MACOSX")) {
+                    continue;
+                }
+                try {
+                    readDecoded(new BufferedInputStream(nonClosing(zip), 64 * 1024), entryName, sink);
+                } catch (IOException e) {
+                    sink.rejected(new Rejected(entryName, "unreadable zip entry: " + RecordParser.message(e), null));
+                }
+            }
+        } catch (IOException e) {
+            sink.rejected(new Rejected(name, "corrupt zip archive: " + RecordParser.message(e), null));
+        }
+    }
+
+    private Wrapper readJson(BufferedInputStream in, String name, Counting sink) throws IOException {
+        in.mark(SNIFF_BYTES + 1);
+        byte[] head = in.readNBytes(SNIFF_BYTES);
+        in.reset();
+        int first = firstNonSpace(head, 0);
+        if (first < 0) {
+            sink.rejected(new Rejected(name, "empty input: no JSON found", head));
+            return Wrapper.UNKNOWN;
+        }
+        if (head[first] != '{' && head[first] != '[') {
+            sink.rejected(new Rejected(name, "not JSON: input starts with '" + printable(head[first]) + "'",
+                    head));
+            return Wrapper.UNKNOWN;
+        }
+        if (head[first] == '{' && looksLikeNdjson(head, first)) {
+            readLines(in, name, sink);
+            return Wrapper.NDJSON;
+        }
+        return readStream(in, name, sink);
+    }
+
+    /** NDJSON when the first line is a whole JSON value and another value starts on a later line. */
+    private static boolean looksLikeNdjson(byte[] head, int first) {
+        int nl = indexOf(head, (byte) '\n', first);
+        if (nl < 0) {
+            return false;
+        }
+        int next = firstNonSpace(head, nl + 1);
+        if (next < 0 || head[next] != '{') {
+            return false;
+        }
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(head, first, nl - first)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            p.skipChildren();
+            return p.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void readLines(InputStream in, String name, Counting sink) throws IOException {
+        LineReader lines = new LineReader(in, maxRecordBytes);
+        byte[] line;
+        while ((line = lines.next()) != null) {
+            String location = name + ":line " + lines.lineNumber();
+            if (lines.lastLineTooLong()) {
+                sink.rejected(new Rejected(location, "line longer than " + maxRecordBytes + " bytes", line));
+                continue;
+            }
+            int first = firstNonSpace(line, 0);
+            if (first < 0) {
+                continue;
+            }
+            readValue(line, location, sink);
+        }
+    }
+
+    /** Reads one complete JSON value held in memory: a record, an envelope, a wrapper. */
+    private void readValue(byte[] bytes, String location, Counting sink) {
+        try (CapturingInputStream capture = new CapturingInputStream(new java.io.ByteArrayInputStream(bytes),
+                Integer.MAX_VALUE);
+             JsonParser p = Json.MAPPER.getFactory().createParser(capture)) {
+            JsonToken t = p.nextToken();
+            Reader reader = new Reader(p, capture, location, sink, false);
+            reader.topValue(t);
+            if (p.nextToken() != null) {
+                sink.rejected(new Rejected(location, "trailing content after the JSON value", bytes));
+            }
+        } catch (IOException e) {
+            sink.rejected(new Rejected(location, "not valid JSON: " + RecordParser.message(e), bytes));
+        } catch (MalformedEventException e) {
+            sink.rejected(new Rejected(location, e.getMessage(), bytes));
+        }
+    }
+
+    private Wrapper readStream(InputStream in, String name, Counting sink) {
+        CapturingInputStream capture = new CapturingInputStream(in, maxRecordBytes);
+        Reader reader = null;
+        try (JsonParser p = Json.MAPPER.getFactory().createParser(capture)) {
+            reader = new Reader(p, capture, name, sink, true);
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                reader.topValue(t);
+            }
+            return reader.wrapper;
+        } catch (IOException | MalformedEventException e) {
+            String reason = e instanceof IOException io ? RecordParser.message(io) : e.getMessage();
+            long at = reader == null ? 0 : reader.elements;
+            sink.rejected(new Rejected(name + (at > 0 ? ":record " + (at + 1) : ""),
+                    "unreadable input, the rest of the file is skipped after " + sink.records + " records: " + reason,
+                    reader == null ? null : capture.prefix(reader.elementStart, 4096)));
+            return reader == null ? Wrapper.UNKNOWN : reader.wrapper;
+        }
+    }
+
+    /** Streams the values of one input; knows where each object starts so its bytes can be sliced. */
+    private final class Reader implements RecordParser.WrapperHandler {
+        private final JsonParser p;
+        private final CapturingInputStream capture;
+        private final String name;
+        private final Counting sink;
+        private final boolean numberElements;
+        Wrapper wrapper = Wrapper.UNKNOWN;
+        long elements;
+        long elementStart;
+
+        Reader(JsonParser p, CapturingInputStream capture, String name, Counting sink, boolean numberElements) {
+            this.p = p;
+            this.capture = capture;
+            this.name = name;
+            this.sink = sink;
+            this.numberElements = numberElements;
+        }
+
+        void topValue(JsonToken t) throws IOException {
+            if (t == JsonToken.START_ARRAY) {
+                if (wrapper == Wrapper.UNKNOWN) {
+                    wrapper = Wrapper.ARRAY;
+                }
+                onArray("", p);
+            } else if (t == JsonToken.START_OBJECT) {
+                if (wrapper == Wrapper.UNKNOWN) {
+                    wrapper = Wrapper.SINGLE;
+                }
+                object(numberElements && wrapper == Wrapper.ARRAY ? nextLocation() : name);
+            } else {
+                long at = p.currentTokenLocation().getByteOffset();
+                p.skipChildren();
+                sink.rejected(new Rejected(name, "top-level JSON value is " + describe(t)
+                        + ", not an object or array", capture.prefix(at, 256)));
+            }
+        }
+
+        @Override
+        public void onArray(String fieldName, JsonParser parser) throws IOException {
+            if ("Records".equals(fieldName)) {
+                wrapper = Wrapper.RECORDS;
+            } else if ("Events".equals(fieldName)) {
+                wrapper = Wrapper.LOOKUP_EVENTS;
+            }
+            capture.keepFrom(p.currentLocation().getByteOffset());
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t == null) {
+                    throw new MalformedEventException("input ends inside an array");
+                }
+                String location = nextLocation();
+                if (t == JsonToken.START_OBJECT) {
+                    object(location);
+                } else {
+                    long at = p.currentTokenLocation().getByteOffset();
+                    p.skipChildren();
+                    sink.rejected(new Rejected(location, "array element is " + describe(t) + ", not a record",
+                            capture.prefix(at, 256)));
+                }
+            }
+        }
+
+        private String nextLocation() {
+            elements++;
+            return name + ":record " + elements;
+        }
+
+        /** The parser is on START_OBJECT. */
+        private void object(String location) throws IOException {
+            long start = p.currentTokenLocation().getByteOffset();
+            elementStart = start;
+            capture.keepFrom(start);
+            Fields f = RecordParser.readObject(p, this);
+            long end = p.currentTokenLocation().getByteOffset() + 1;
+            if (f.wrapperSeen) {
+                return;
+            }
+            if (f.digest) {
+                wrapper = Wrapper.DIGEST;
+                return;
+            }
+            if (f.embeddedRecord != null) {
+                if (wrapper == Wrapper.SINGLE) {
+                    wrapper = Wrapper.LOOKUP_EVENTS;
+                }
+                emit(() -> CloudTrailEvent.parse(f.embeddedRecord), location,
+                        () -> f.embeddedRecord.getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if (f.detailSpan != null && (f.envelopeSeen || !f.looksLikeRecord())) {
+                if (wrapper == Wrapper.SINGLE || wrapper == Wrapper.ARRAY) {
+                    wrapper = Wrapper.EVENTBRIDGE;
+                }
+                byte[] detail = capture.slice(f.detailSpan[0], f.detailSpan[1]);
+                if (detail == null) {
+                    sink.rejected(new Rejected(location, "record larger than " + maxRecordBytes + " bytes",
+                            capture.prefix(f.detailSpan[0], 4096)));
+                    return;
+                }
+                emit(() -> RecordParser.parseRecord(detail), location, () -> detail);
+                return;
+            }
+            byte[] raw = capture.slice(start, end);
+            if (raw == null) {
+                sink.rejected(new Rejected(location, "record larger than " + maxRecordBytes + " bytes",
+                        capture.prefix(start, 4096)));
+                return;
+            }
+            if (!f.looksLikeRecord()) {
+                sink.rejected(new Rejected(location,
+                        "not a CloudTrail record: no eventTime, eventName, eventSource or eventID", raw));
+                return;
+            }
+            emit(() -> RecordParser.finish(f, raw, start), location, () -> raw);
+            capture.keepFrom(end);
+        }
+
+        private void emit(java.util.function.Supplier<CloudTrailEvent> parse, String location,
+                          java.util.function.Supplier<byte[]> raw) {
+            CloudTrailEvent event;
+            try {
+                event = parse.get();
+            } catch (MalformedEventException e) {
+                sink.rejected(new Rejected(location, e.getMessage(), raw.get()));
+                return;
+            }
+            sink.record(event, location);
+        }
+    }
+
+    private static String describe(JsonToken t) {
+        return switch (t) {
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            case START_ARRAY -> "an array";
+            case START_OBJECT -> "an object";
+            default -> t.name();
+        };
+    }
+
+    private static int firstNonSpace(byte[] b, int from) {
+        for (int i = from; i < b.length; i++) {
+            byte c = b[i];
+            if (c != ' ' && c != '\n' && c != '\r' && c != '\t' && !(i == 0 && (c & 0xff) == 0xEF)) {
+                if ((c & 0xff) == 0xBB || (c & 0xff) == 0xBF) {
+                    if (i <= 2) {
+                        continue;
+                    }
+                }
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int indexOf(byte[] b, byte c, int from) {
+        for (int i = from; i < b.length; i++) {
+            if (b[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String printable(byte b) {
+        int c = b & 0xff;
+        return c >= 0x20 && c < 0x7f ? String.valueOf((char) c) : String.format("\\x%02x", c);
+    }
+
+    private static InputStream nonClosing(InputStream in) {
+        return new FilterInputStream(in) {
+            @Override
+            public void close() {
+                // the caller owns the stream
+            }
+        };
+    }
+
+    /** Counts what passes to the sink. */
+    private static final class Counting implements Sink {
+        private final Sink delegate;
+        long records;
+        long rejected;
+
+        Counting(Sink delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void record(CloudTrailEvent event, String location) {
+            records++;
+            delegate.record(event, location);
+        }
+
+        @Override
+        public void rejected(Rejected r) {
+            rejected++;
+            delegate.rejected(r);
+        }
+    }
+
+    /** Splits a byte stream into lines without decoding, bounding line length. */
+    private static final class LineReader {
+        private final InputStream in;
+        private final int max;
+        private final byte[] chunk = new byte[64 * 1024];
+        private int pos;
+        private int lim;
+        private long line;
+        private boolean tooLong;
+
+        LineReader(InputStream in, int max) {
+            this.in = in;
+            this.max = max;
+        }
+
+        long lineNumber() {
+            return line;
+        }
+
+        boolean lastLineTooLong() {
+            return tooLong;
+        }
+
+        byte[] next() throws IOException {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            tooLong = false;
+            boolean any = false;
+            while (true) {
+                if (pos == lim) {
+                    lim = in.read(chunk);
+                    pos = 0;
+                    if (lim <= 0) {
+                        lim = 0;
+                        if (!any) {
+                            return null;
+                        }
+                        line++;
+                        return out.toByteArray();
+                    }
+                }
+                any = true;
+                int start = pos;
+                while (pos < lim && chunk[pos] != '\n') {
+                    pos++;
+                }
+                int n = pos - start;
+                if (out.size() + n <= max) {
+                    out.write(chunk, start, n);
+                } else {
+                    if (out.size() < 4096) {
+                        out.write(chunk, start, Math.min(n, 4096 - out.size()));
+                    }
+                    tooLong = true;
+                }
+                if (pos < lim) {
+                    pos++;
+                    line++;
+                    return out.toByteArray();
+                }
+            }
+        }
+    }
+
+    /** Reads a whole input into a list, for tests and small tools. */
+    public static final class Collected implements Sink {
+        public final List<CloudTrailEvent> records = new ArrayList<>();
+        public final List<Rejected> rejected = new ArrayList<>();
+
+        @Override
+        public void record(CloudTrailEvent event, String location) {
+            records.add(event);
+        }
+
+        @Override
+        public void rejected(Rejected r) {
+            rejected.add(r);
+        }
+    }
+}

@@ -1,0 +1,441 @@
+package io.kmswatch.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.kmswatch.events.internal.RecordParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One CloudTrail record, holding its original bytes (the audit record is never rewritten) and typed
+ * access to the fields detections read. Field names follow CloudTrail so a record can be read side by
+ * side with its golden file.
+ *
+ * <p>Required: {@code eventTime} (the record is rejected without it) and an event id (a record without
+ * {@code eventID} gets a stable id derived from its bytes, see {@link #eventIdDerived()}). Every other
+ * field may be null. {@code requestParameters}, {@code responseElements}, {@code additionalEventData}
+ * and {@code serviceEventDetails} are parsed into trees lazily, on first access, so events that a
+ * detection never looks into cost no tree.
+ *
+ * <p>Derived facts live here, in one place: {@link #keyArn()}, {@link #keyAccountId()},
+ * {@link #callerAccountId()}, {@link #isCrossAccount()}, {@link #isServiceCaller()},
+ * {@link #succeeded()}, {@link #operation()}.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class CloudTrailEvent {
+    private final byte[] raw;
+    private final String eventId;
+    private final boolean eventIdDerived;
+    private final Instant eventTime;
+    private final String eventVersion;
+    private final String eventSource;
+    private final String eventName;
+    private final String eventType;
+    private final String eventCategory;
+    private final String awsRegion;
+    private final UserIdentity userIdentity;
+    private final String sourceIpAddress;
+    private final String userAgent;
+    private final String errorCode;
+    private final String errorMessage;
+    private final String requestId;
+    private final String recipientAccountId;
+    private final String sharedEventId;
+    private final String vpcEndpointId;
+    private final Boolean readOnly;
+    private final Boolean managementEvent;
+    private final List<Resource> resources;
+    private final LazyNode requestParameters;
+    private final LazyNode responseElements;
+    private final LazyNode additionalEventData;
+    private final LazyNode serviceEventDetails;
+    private volatile String keyArn;
+    private volatile boolean keyArnResolved;
+
+    /** Builder-style constructor used by the parser; not part of the API. */
+    public CloudTrailEvent(RecordParser.Fields f) {
+        this.raw = f.raw;
+        this.eventId = f.eventId;
+        this.eventIdDerived = f.eventIdDerived;
+        this.eventTime = f.eventTime;
+        this.eventVersion = f.eventVersion;
+        this.eventSource = f.eventSource;
+        this.eventName = f.eventName;
+        this.eventType = f.eventType;
+        this.eventCategory = f.eventCategory;
+        this.awsRegion = f.awsRegion;
+        this.userIdentity = f.userIdentity == null ? UserIdentity.EMPTY : f.userIdentity;
+        this.sourceIpAddress = f.sourceIpAddress;
+        this.userAgent = f.userAgent;
+        this.errorCode = f.errorCode;
+        this.errorMessage = f.errorMessage;
+        this.requestId = f.requestId;
+        this.recipientAccountId = f.recipientAccountId;
+        this.sharedEventId = f.sharedEventId;
+        this.vpcEndpointId = f.vpcEndpointId;
+        this.readOnly = f.readOnly;
+        this.managementEvent = f.managementEvent;
+        this.resources = List.copyOf(f.resources);
+        this.requestParameters = new LazyNode(raw, f.requestParameters);
+        this.responseElements = new LazyNode(raw, f.responseElements);
+        this.additionalEventData = new LazyNode(raw, f.additionalEventData);
+        this.serviceEventDetails = new LazyNode(raw, f.serviceEventDetails);
+    }
+
+    /**
+     * Parses one record from its bytes (UTF-8 JSON object). The bytes are kept as they are.
+     *
+     * @throws MalformedEventException when the bytes are not a readable CloudTrail record
+     */
+    public static CloudTrailEvent parse(byte[] json) {
+        return RecordParser.parseRecord(json);
+    }
+
+    /**
+     * Parses one record from a JSON string, for example LookupEvents' {@code CloudTrailEvent}.
+     *
+     * @throws MalformedEventException when the string is not a readable CloudTrail record
+     */
+    public static CloudTrailEvent parse(String json) {
+        return parse(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A copy of the original bytes of the record. */
+    public byte[] rawBytes() {
+        return raw.clone();
+    }
+
+    /** Length of the original record in bytes. */
+    public int rawLength() {
+        return raw.length;
+    }
+
+    /** The original record as a string. */
+    public String rawJson() {
+        return new String(raw, StandardCharsets.UTF_8);
+    }
+
+    /** The bytes themselves, for serdes that must not copy. Callers must not modify them. */
+    public byte[] unsafeRawBytes() {
+        return raw;
+    }
+
+    /** The whole record as a tree (parsed on each call). */
+    public JsonNode toTree() {
+        try {
+            return Json.MAPPER.readTree(raw);
+        } catch (IOException e) {
+            throw new MalformedEventException("record bytes no longer parse: " + e.getMessage(), e);
+        }
+    }
+
+    public String eventId() {
+        return eventId;
+    }
+
+    /** True when the record had no {@code eventID} and {@link #eventId()} was derived from its bytes. */
+    public boolean eventIdDerived() {
+        return eventIdDerived;
+    }
+
+    public Instant eventTime() {
+        return eventTime;
+    }
+
+    public String eventVersion() {
+        return eventVersion;
+    }
+
+    public String eventSource() {
+        return eventSource;
+    }
+
+    public String eventName() {
+        return eventName;
+    }
+
+    public String eventType() {
+        return eventType;
+    }
+
+    public String eventCategory() {
+        return eventCategory;
+    }
+
+    public String awsRegion() {
+        return awsRegion;
+    }
+
+    /** Never null; {@link UserIdentity#EMPTY} when the record has none. */
+    public UserIdentity userIdentity() {
+        return userIdentity;
+    }
+
+    /** An IP address, a service host name, or {@code AWS Internal}: never treat it as an IP blindly. */
+    public String sourceIpAddress() {
+        return sourceIpAddress;
+    }
+
+    public String userAgent() {
+        return userAgent;
+    }
+
+    public String errorCode() {
+        return errorCode;
+    }
+
+    public String errorMessage() {
+        return errorMessage;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public String recipientAccountId() {
+        return recipientAccountId;
+    }
+
+    public String sharedEventId() {
+        return sharedEventId;
+    }
+
+    public String vpcEndpointId() {
+        return vpcEndpointId;
+    }
+
+    /** Null when absent. */
+    public Boolean readOnly() {
+        return readOnly;
+    }
+
+    /** Null when absent (records before v1.06). */
+    public Boolean managementEvent() {
+        return managementEvent;
+    }
+
+    public List<Resource> resources() {
+        return resources;
+    }
+
+    /** Never null: {@link NullNode} when absent or null. */
+    public JsonNode requestParameters() {
+        return requestParameters.get();
+    }
+
+    /** Never null: {@link NullNode} when absent or null. */
+    public JsonNode responseElements() {
+        return responseElements.get();
+    }
+
+    /** Never null: {@link NullNode} when absent or null. */
+    public JsonNode additionalEventData() {
+        return additionalEventData.get();
+    }
+
+    /** Never null: {@link NullNode} when absent or null. */
+    public JsonNode serviceEventDetails() {
+        return serviceEventDetails.get();
+    }
+
+    /** The KMS operation; {@link KmsOperation#UNKNOWN} for other services and new operations. */
+    public KmsOperation operation() {
+        return KmsOperation.fromValue(eventName);
+    }
+
+    /** True for {@code kms.amazonaws.com} records. */
+    public boolean isKms() {
+        return "kms.amazonaws.com".equals(eventSource);
+    }
+
+    /** True when the call did not fail: no {@code errorCode}. */
+    public boolean succeeded() {
+        return errorCode == null || errorCode.isEmpty();
+    }
+
+    /** The stable principal of the caller (see {@link UserIdentity#principal()}), or null. */
+    public String principal() {
+        return userIdentity.principal();
+    }
+
+    /** The caller's account (see {@link UserIdentity#account()}), or null. */
+    public String callerAccountId() {
+        return userIdentity.account();
+    }
+
+    /**
+     * The ARN of the KMS key the record is about, or null when it names none (ListKeys, CreateKey
+     * that failed, GenerateRandom, an alias that is not resolved here). Looked up in order:
+     * {@code resources[]} entries that are keys; {@code requestParameters.keyId} when it is a key ARN;
+     * {@code responseElements.keyId} or {@code responseElements.keyMetadata.arn};
+     * {@code serviceEventDetails.keyId}; and a bare key id in {@code requestParameters.keyId}, which
+     * AWS only accepts for a key in the caller's own account ("To specify a KMS key in a different
+     * AWS account, you must use the key ARN or alias ARN" — KMS API reference, KeyId), so it is
+     * qualified with the caller's account and the record's region.
+     */
+    public String keyArn() {
+        if (!keyArnResolved) {
+            keyArn = resolveKeyArn();
+            keyArnResolved = true;
+        }
+        return keyArn;
+    }
+
+    private String resolveKeyArn() {
+        for (Resource r : resources) {
+            if (r.arn() != null && KeyArns.isKeyArn(r.arn())) {
+                return r.arn();
+            }
+        }
+        String requested = text(requestParameters(), "keyId");
+        if (KeyArns.isKeyArn(requested)) {
+            return requested;
+        }
+        JsonNode response = responseElements();
+        String fromResponse = text(response, "keyId");
+        if (KeyArns.isKeyArn(fromResponse)) {
+            return fromResponse;
+        }
+        JsonNode metadata = response.path("keyMetadata");
+        String metadataArn = text(metadata, "arn");
+        if (KeyArns.isKeyArn(metadataArn)) {
+            return metadataArn;
+        }
+        String serviceKey = text(serviceEventDetails(), "keyId");
+        if (KeyArns.isKeyArn(serviceKey)) {
+            return serviceKey;
+        }
+        String account = callerAccountId();
+        if (account == null) {
+            account = recipientAccountId;
+        }
+        if (awsRegion != null && account != null) {
+            for (String candidate : new String[] {requested, serviceKey, text(metadata, "keyId")}) {
+                if (isBareKeyId(candidate)) {
+                    return KeyArns.keyArn(KeyArns.partitionOf(userIdentity.arn()), awsRegion, account, candidate);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The account that owns the key: from the key ARN, else from a key resource's accountId. */
+    public String keyAccountId() {
+        String arn = keyArn();
+        if (arn != null) {
+            return KeyArns.accountOf(arn);
+        }
+        for (Resource r : resources) {
+            if (r.isKmsKey() && r.accountId() != null) {
+                return r.accountId();
+            }
+        }
+        return null;
+    }
+
+    /** True when the caller's account and the key's account are both known and differ. */
+    public boolean isCrossAccount() {
+        String caller = callerAccountId();
+        String owner = keyAccountId();
+        return caller != null && owner != null && !"anonymous".equals(caller) && !caller.equals(owner);
+    }
+
+    /**
+     * True when AWS, not a person, made the call: an {@code invokedBy} service, an
+     * {@code AwsServiceEvent}, an {@code AWSService} identity, or a {@code sourceIPAddress} that is a
+     * service host name or {@code AWS Internal}.
+     */
+    public boolean isServiceCaller() {
+        if (userIdentity.invokedBy() != null && !userIdentity.invokedBy().isEmpty()) {
+            return true;
+        }
+        if ("AwsServiceEvent".equals(eventType) || "AWSService".equals(userIdentity.type())) {
+            return true;
+        }
+        String ip = sourceIpAddress;
+        return ip != null && (ip.endsWith(".amazonaws.com") || ip.startsWith("AWS Internal"));
+    }
+
+    /**
+     * The partition key of the record on {@code kms-events}: the key ARN, else
+     * {@code <accountId>:<region>} with the recipient account (else the caller's).
+     */
+    public String partitionKey() {
+        String arn = keyArn();
+        if (arn != null) {
+            return arn;
+        }
+        String account = recipientAccountId != null ? recipientAccountId : callerAccountId();
+        return account + ":" + awsRegion;
+    }
+
+    private static boolean isBareKeyId(String s) {
+        if (s == null || s.length() < 8 || s.startsWith("alias/") || s.startsWith("arn:")) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v != null && v.isTextual() ? v.textValue() : null;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CloudTrailEvent other && Arrays.equals(raw, other.raw);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(raw);
+    }
+
+    /** Names the record, never its parameters (they can hold encryption context values). */
+    @Override
+    public String toString() {
+        return "CloudTrailEvent[" + eventId + " " + eventTime + " " + eventSource + " " + eventName + "]";
+    }
+
+    /** A JSON sub-tree parsed from a slice of the raw record on first use. */
+    private static final class LazyNode {
+        private final byte[] raw;
+        private final int[] span;
+        private volatile JsonNode node;
+
+        LazyNode(byte[] raw, int[] span) {
+            this.raw = raw;
+            this.span = span;
+        }
+
+        JsonNode get() {
+            JsonNode n = node;
+            if (n == null) {
+                if (span == null) {
+                    n = NullNode.getInstance();
+                } else {
+                    try {
+                        n = Json.MAPPER.readTree(raw, span[0], span[1] - span[0]);
+                    } catch (IOException e) {
+                        n = NullNode.getInstance();
+                    }
+                    if (n == null) {
+                        n = NullNode.getInstance();
+                    }
+                }
+                node = n;
+            }
+            return n;
+        }
+    }
+}
