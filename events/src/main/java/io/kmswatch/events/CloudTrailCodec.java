@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -168,7 +169,7 @@ public final class CloudTrailCodec {
 
     private Wrapper readJson(BufferedInputStream in, String name, Counting sink) throws IOException {
         in.mark(SNIFF_BYTES + 1);
-        byte[] head = in.readNBytes(SNIFF_BYTES);
+        byte[] head = sniff(in);
         in.reset();
         int first = firstNonSpace(head, 0);
         if (first < 0) {
@@ -187,14 +188,31 @@ public final class CloudTrailCodec {
         return readStream(in, name, sink);
     }
 
-    /** NDJSON when the first line is a whole JSON value and another value starts on a later line. */
+    /**
+     * Reads up to {@link #SNIFF_BYTES} for wrapper detection. A read error (a truncated gzip) ends the
+     * sniff early; the stream read proper reports it, after the records before it.
+     */
+    private static byte[] sniff(InputStream in) {
+        byte[] buf = new byte[SNIFF_BYTES];
+        int n = 0;
+        try {
+            int r;
+            while (n < buf.length && (r = in.read(buf, n, Math.min(8192, buf.length - n))) > 0) {
+                n += r;
+            }
+        } catch (IOException e) {
+            // keep what was read
+        }
+        return Arrays.copyOf(buf, n);
+    }
+
+    /** NDJSON when the first line is a whole JSON object and more content follows on later lines. */
     private static boolean looksLikeNdjson(byte[] head, int first) {
         int nl = indexOf(head, (byte) '\n', first);
         if (nl < 0) {
             return false;
         }
-        int next = firstNonSpace(head, nl + 1);
-        if (next < 0 || head[next] != '{') {
+        if (firstNonSpace(head, nl + 1) < 0) {
             return false;
         }
         try (JsonParser p = Json.MAPPER.getFactory().createParser(head, first, nl - first)) {
@@ -256,7 +274,7 @@ public final class CloudTrailCodec {
         } catch (IOException | MalformedEventException e) {
             String reason = e instanceof IOException io ? RecordParser.message(io) : e.getMessage();
             long at = reader == null ? 0 : reader.elements;
-            sink.rejected(new Rejected(name + (at > 0 ? ":record " + (at + 1) : ""),
+            sink.rejected(new Rejected(name + (at > 0 ? ":record " + at : ""),
                     "unreadable input, the rest of the file is skipped after " + sink.records + " records: " + reason,
                     reader == null ? null : capture.prefix(reader.elementStart, 4096)));
             return reader == null ? Wrapper.UNKNOWN : reader.wrapper;
