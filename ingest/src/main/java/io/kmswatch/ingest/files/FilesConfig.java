@@ -1,0 +1,34 @@
+package io.kmswatch.ingest.files;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The log-file source: files or directory trees (the S3 delivery layout, or anything else), gzip or
+ * plain, any wrapper the codec knows. YAML key {@code sources.files}.
+ *
+ * @param paths        files and directories to read; at least one
+ * @param follow       keep watching the directories for new files after the first pass
+ * @param pollInterval pause between scans when following; default 10 seconds
+ * @param progress     show a progress bar when stdout is a terminal (plain log lines otherwise); default true
+ */
+public record FilesConfig(List<Path> paths, Boolean follow, Duration pollInterval, Boolean progress) {
+    public FilesConfig {
+        if (paths == null || paths.isEmpty()) {
+            throw new IllegalArgumentException("sources.files.paths must name at least one file or directory");
+        }
+        paths = paths.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        follow = follow != null && follow;
+        pollInterval = pollInterval == null ? Duration.ofSeconds(10) : pollInterval;
+        progress = progress == null || progress;
+        if (pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException("sources.files.pollInterval must be positive, got " + pollInterval);
+        }
+    }
+
+    /** Reads the paths once, no follow, with progress. */
+    public static FilesConfig of(List<Path> paths) {
+        return new FilesConfig(paths, false, null, null);
+    }
+}
