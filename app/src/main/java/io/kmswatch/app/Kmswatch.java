@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             BrokerCommand.class,
             ParseCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Kmswatch implements Runnable {

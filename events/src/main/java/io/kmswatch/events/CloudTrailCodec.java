@@ -43,7 +43,8 @@ import java.util.zip.ZipInputStream;
 public final class CloudTrailCodec {
     /** Records larger than this are rejected (CloudTrail itself caps a record at 256 KB). */
     public static final int DEFAULT_MAX_RECORD_BYTES = 4 * 1024 * 1024;
-    private static final int SNIFF_BYTES = 1024 * 1024;
+    /** Enough to see the first line of NDJSON with a typical record; longer first lines read as a stream. */
+    private static final int SNIFF_BYTES = 64 * 1024;
 
     /** Receives what a read finds, in input order. */
     public interface Sink {

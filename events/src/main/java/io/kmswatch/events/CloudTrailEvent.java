@@ -337,8 +337,15 @@ public final class CloudTrailEvent {
         return null;
     }
 
-    /** True when the caller's account and the key's account are both known and differ. */
+    /**
+     * True when the caller's account and the key's account are both known and differ. CreateKey is
+     * never cross-account: a key is always created in the caller's account (documentation examples
+     * that show another account in {@code resources} are artefacts).
+     */
     public boolean isCrossAccount() {
+        if (operation() == KmsOperation.CREATE_KEY) {
+            return false;
+        }
         String caller = callerAccountId();
         String owner = keyAccountId();
         return caller != null && owner != null && !"anonymous".equals(caller) && !caller.equals(owner);

@@ -32,6 +32,10 @@ public record UserIdentity(String type, String principalId, String arn, String a
                 && ("AssumedRole".equals(type) || "FederatedUser".equals(type))) {
             return sessionIssuerArn;
         }
+        String role = roleOfSession(arn);
+        if (role != null) {
+            return role;
+        }
         if (arn != null && !arn.isEmpty()) {
             return arn;
         }
@@ -58,6 +62,24 @@ public record UserIdentity(String type, String principalId, String arn, String a
             return sessionIssuerAccountId;
         }
         return KeyArns.accountOf(arn);
+    }
+
+    /**
+     * The IAM role ARN behind an {@code arn:<p>:sts::<acct>:assumed-role/<role>/<session>} ARN, or null.
+     * Used when a record carries the session ARN without a {@code sessionIssuer}.
+     */
+    static String roleOfSession(String arn) {
+        if (arn == null || !arn.startsWith("arn:")) {
+            return null;
+        }
+        String[] p = arn.split(":", 6);
+        if (p.length < 6 || !"sts".equals(p[2]) || !p[5].startsWith("assumed-role/")) {
+            return null;
+        }
+        String rest = p[5].substring("assumed-role/".length());
+        int slash = rest.lastIndexOf('/');
+        String role = slash > 0 ? rest.substring(0, slash) : rest;
+        return role.isEmpty() ? null : "arn:" + p[1] + ":iam::" + p[4] + ":role/" + role;
     }
 
     /** True for the account root user. */

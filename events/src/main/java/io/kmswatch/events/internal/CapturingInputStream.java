@@ -17,7 +17,7 @@ import java.util.Arrays;
 public final class CapturingInputStream extends InputStream {
     private final InputStream in;
     private final int limit;
-    private byte[] buf = new byte[64 * 1024];
+    private byte[] buf = new byte[16 * 1024];
     private long base;
     private int len;
     private long keepFrom;

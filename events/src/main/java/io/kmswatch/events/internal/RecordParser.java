@@ -2,7 +2,6 @@ package io.kmswatch.events.internal;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.kmswatch.events.CloudTrailEvent;
 import io.kmswatch.events.Json;
 import io.kmswatch.events.MalformedEventException;
@@ -244,6 +243,10 @@ public final class RecordParser {
         if (s == null || s.isEmpty() || s.length() > 64) {
             return null;
         }
+        Instant fast = parseCanonicalTime(s);
+        if (fast != null) {
+            return fast;
+        }
         try {
             return Instant.parse(s);
         } catch (DateTimeException ignored) {
@@ -259,6 +262,44 @@ public final class RecordParser {
         } catch (DateTimeException ignored) {
             return null;
         }
+    }
+
+    /**
+     * The form CloudTrail writes, {@code yyyy-MM-ddTHH:mm:ssZ}, parsed without the general formatter
+     * (it is on the hot path of every record). Null when the text is in any other form.
+     */
+    private static Instant parseCanonicalTime(String s) {
+        if (s.length() != 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
+                || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(19) != 'Z') {
+            return null;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 2);
+        int day = digits(s, 8, 2);
+        int hour = digits(s, 11, 2);
+        int minute = digits(s, 14, 2);
+        int second = digits(s, 17, 2);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59
+                || hour < 0 || minute < 0 || second < 0) {
+            return null;
+        }
+        try {
+            return LocalDateTime.of(year, month, day, hour, minute, second).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    private static int digits(String s, int from, int n) {
+        int v = 0;
+        for (int i = from; i < from + n; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     /** A stable id for a record without {@code eventID}: a UUID-shaped SHA-256 prefix of its bytes. */
@@ -350,12 +391,62 @@ public final class RecordParser {
             p.skipChildren();
             return null;
         }
-        JsonNode n = p.readValueAsTree();
-        JsonNode issuer = n.path("sessionContext").path("sessionIssuer");
-        return new UserIdentity(text(n, "type", f), text(n, "principalId", f), text(n, "arn", f),
-                text(n, "accountId", f), text(n, "accessKeyId", f), text(n, "userName", f),
-                text(n, "invokedBy", f), text(issuer, "type", f), text(issuer, "arn", f),
-                text(issuer, "accountId", f));
+        // Streamed by hand: a tree per record costs more than the rest of the record's parse.
+        String type = null;
+        String principalId = null;
+        String arn = null;
+        String accountId = null;
+        String accessKeyId = null;
+        String userName = null;
+        String invokedBy = null;
+        String[] issuer = new String[3];
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            switch (name) {
+                case "type" -> type = string(p, value, "userIdentity.type", f);
+                case "principalId" -> principalId = string(p, value, "userIdentity.principalId", f);
+                case "arn" -> arn = string(p, value, "userIdentity.arn", f);
+                case "accountId" -> accountId = string(p, value, "userIdentity.accountId", f);
+                case "accessKeyId" -> accessKeyId = string(p, value, "userIdentity.accessKeyId", f);
+                case "userName" -> userName = string(p, value, "userIdentity.userName", f);
+                case "invokedBy" -> invokedBy = string(p, value, "userIdentity.invokedBy", f);
+                case "sessionContext" -> sessionContext(p, value, issuer, f);
+                default -> p.skipChildren();
+            }
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new MalformedEventException("unexpected " + describe(t) + " inside 'userIdentity'");
+        }
+        return new UserIdentity(type, principalId, arn, accountId, accessKeyId, userName, invokedBy,
+                issuer[0], issuer[1], issuer[2]);
+    }
+
+    /** Reads {@code sessionContext.sessionIssuer}'s type, arn and accountId into {@code issuer}. */
+    private static void sessionContext(JsonParser p, JsonToken v, String[] issuer, Fields f) throws IOException {
+        if (v != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return;
+        }
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken value = p.nextToken();
+            if ("sessionIssuer".equals(name) && value == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken fv = p.nextToken();
+                    switch (field) {
+                        case "type" -> issuer[0] = string(p, fv, "sessionIssuer.type", f);
+                        case "arn" -> issuer[1] = string(p, fv, "sessionIssuer.arn", f);
+                        case "accountId" -> issuer[2] = string(p, fv, "sessionIssuer.accountId", f);
+                        default -> p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
     }
 
     private static void resources(JsonParser p, JsonToken v, Fields f) throws IOException {
@@ -370,9 +461,22 @@ public final class RecordParser {
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (t == JsonToken.START_OBJECT) {
-                JsonNode n = p.readValueAsTree();
-                String arn = n.has("ARN") ? text(n, "ARN", f) : text(n, "arn", f);
-                f.resources.add(new Resource(arn, text(n, "accountId", f), text(n, "type", f)));
+                String arn = null;
+                String lowerArn = null;
+                String accountId = null;
+                String type = null;
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String name = p.currentName();
+                    JsonToken value = p.nextToken();
+                    switch (name) {
+                        case "ARN" -> arn = string(p, value, "resources.ARN", f);
+                        case "arn" -> lowerArn = string(p, value, "resources.arn", f);
+                        case "accountId" -> accountId = string(p, value, "resources.accountId", f);
+                        case "type" -> type = string(p, value, "resources.type", f);
+                        default -> p.skipChildren();
+                    }
+                }
+                f.resources.add(new Resource(arn != null ? arn : lowerArn, accountId, type));
             } else if (t == null) {
                 throw new MalformedEventException("input ends inside 'resources'");
             } else {
@@ -380,18 +484,6 @@ public final class RecordParser {
                 p.skipChildren();
             }
         }
-    }
-
-    private static String text(JsonNode n, String field, Fields f) {
-        JsonNode v = n.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (v.isValueNode()) {
-            return v.asText();
-        }
-        f.problem("field '" + field + "' must be a string, found " + (v.isArray() ? "an array" : "an object"));
-        return null;
     }
 
     static String describe(JsonToken t) {
