@@ -1,0 +1,115 @@
+package io.kmswatch.streams;
+
+import io.kmswatch.events.CloudTrailEvent;
+import io.kmswatch.events.CloudTrailEventSerde;
+import io.kmswatch.events.Detection;
+import io.kmswatch.events.Topics;
+import io.kmswatch.streams.detect.DetectionRule;
+import io.kmswatch.streams.detect.Detections;
+import io.kmswatch.streams.detect.KeyEvent;
+import io.kmswatch.streams.detect.KeyFacts;
+import io.kmswatch.events.JsonSerde;
+import io.kmswatch.streams.detect.RuleContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The detect stage as one Kafka Streams topology, shared by production ({@link DetectApp}) and tests
+ * (TopologyTestDriver):
+ *
+ * <pre>
+ * kms-events (key: key ARN; timestamp: eventTime)
+ *   → dedup by eventID → key inventory (facts before each event)
+ *       → per-key detections (no repartition: the input is keyed by key ARN)
+ *       → re-key by principal → one repartition topic → per-principal detections
+ *   → merge → kms-detections (key: fingerprint)
+ * </pre>
+ */
+public final class DetectionTopology {
+    /** Name of the one repartition (internal topic {@code <application.id>-by-principal-repartition}). */
+    public static final String BY_PRINCIPAL = "by-principal";
+
+    private DetectionTopology() {
+    }
+
+    /**
+     * Builds the topology with its own metrics (for tests that do not look at them).
+     *
+     * @throws DetectionException when the config cannot be honoured (e.g. dedup retention shorter than a window)
+     */
+    public static Topology build(DetectionsConfig config, Topics topics) {
+        return build(config, topics, new StreamsMetrics());
+    }
+
+    /**
+     * Builds the topology; processors record into {@code metrics}.
+     *
+     * @throws DetectionException when the config cannot be honoured (e.g. dedup retention shorter than a window)
+     */
+    public static Topology build(DetectionsConfig config, Topics topics, StreamsMetrics metrics) {
+        List<DetectionRule> rules = new ArrayList<>();
+        Duration longest = Duration.ZERO;
+        for (DetectionRule rule : Detections.all()) {
+            var settings = config.settings(rule.id(), rule.defaults());
+            if (settings.isEnabled()) {
+                rules.add(rule);
+                Duration back = rule.lookBack(settings);
+                longest = back.compareTo(longest) > 0 ? back : longest;
+            }
+        }
+        if (config.dedupRetention().compareTo(config.grace().plus(longest)) < 0) {
+            throw new DetectionException("detections.dedupRetention (" + config.dedupRetention()
+                    + ") must be at least grace + the longest detection window (" + config.grace().plus(longest)
+                    + "), or late duplicates could be counted twice");
+        }
+
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(DedupProcessor.STORE,
+                config.dedupRetention(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(InventoryProcessor.STORE),
+                Serdes.String(), new JsonSerde<>(KeyFacts.class)));
+
+        KStream<String, CloudTrailEvent> input = builder.stream(topics.kmsEvents().name(),
+                Consumed.with(Serdes.String(), new CloudTrailEventSerde())
+                        .withTimestampExtractor(new EventTimeExtractor()).withName("kms-events"));
+        KStream<String, CloudTrailEvent> unique = input.process(
+                () -> new DedupProcessor(config.dedupRetention(), metrics), Named.as("dedup"), DedupProcessor.STORE);
+        KStream<String, KeyEvent> byKey = unique.process(() -> new InventoryProcessor(metrics),
+                Named.as("key-inventory"), InventoryProcessor.STORE);
+
+        List<DetectionRule> perPrincipal = rules.stream().filter(r -> r.scope() == DetectionRule.Scope.PRINCIPAL).toList();
+        KStream<String, KeyEvent> byPrincipal = null;
+        if (!perPrincipal.isEmpty()) {
+            byPrincipal = unique
+                    .filter((k, e) -> e.principal() != null && perPrincipal.stream().anyMatch(r -> r.wants(e)),
+                            Named.as("principal-rules-want"))
+                    .selectKey((k, e) -> e.principal(), Named.as("key-by-principal"))
+                    .repartition(Repartitioned.with(Serdes.String(), new CloudTrailEventSerde()).withName(BY_PRINCIPAL))
+                    .mapValues(e -> new KeyEvent(e, null), Named.as("principal-events"));
+        }
+
+        KStream<String, Detection> all = null;
+        for (DetectionRule rule : rules) {
+            RuleContext ctx = new RuleContext(config, config.settings(rule.id(), rule.defaults()), builder, metrics);
+            KStream<String, KeyEvent> in = rule.scope() == DetectionRule.Scope.PRINCIPAL ? byPrincipal : byKey;
+            KStream<String, Detection> out = rule.detect(in, ctx);
+            all = all == null ? out : all.merge(out, Named.as("merge-" + rule.id()));
+        }
+        if (all != null) {
+            all.peek((k, d) -> metrics.detection(d.detection(), d.severity()), Named.as("count-detections"))
+                    .to(topics.kmsDetections().name(), Produced.with(Serdes.String(), topics.kmsDetections().valueSerde())
+                            .withName("kms-detections"));
+        }
+        return builder.build();
+    }
+}

@@ -1,0 +1,64 @@
+package io.kmswatch.streams;
+
+import io.kmswatch.events.CloudTrailEvent;
+import io.kmswatch.streams.detect.KeyEvent;
+import io.kmswatch.streams.detect.KeyFacts;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The key inventory: one {@link KeyFacts} per key seen (state, rotation, owner, tags, last used,
+ * pending deletion date), kept in a store keyed by key ARN — the input's key, so no repartition —
+ * and tallied into the {@link StreamsMetrics} gauges. Each event is forwarded with the facts as
+ * they were before it, then the facts are updated.
+ */
+final class InventoryProcessor implements Processor<String, CloudTrailEvent, String, KeyEvent> {
+    static final String STORE = "kmswatch-key-inventory";
+
+    private final StreamsMetrics metrics;
+    private final StreamsMetrics.InventoryTally tally = new StreamsMetrics.InventoryTally();
+    private ProcessorContext<String, KeyEvent> context;
+    private KeyValueStore<String, KeyFacts> inventory;
+
+    InventoryProcessor(StreamsMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, KeyEvent> ctx) {
+        this.context = ctx;
+        this.inventory = ctx.getStateStore(STORE);
+        // The store is restored before init: count what it already holds.
+        try (KeyValueIterator<String, KeyFacts> it = inventory.all()) {
+            while (it.hasNext()) {
+                tally.move(null, it.next().value);
+            }
+        }
+        metrics.addTally(tally);
+    }
+
+    @Override
+    public void process(Record<String, CloudTrailEvent> record) {
+        CloudTrailEvent e = record.value();
+        String arn = e.isKms() ? e.keyArn() : null;
+        if (arn == null) {
+            context.forward(record.withValue(new KeyEvent(e, null)));
+            return;
+        }
+        KeyFacts before = inventory.get(arn);
+        context.forward(record.withValue(new KeyEvent(e, before)));
+        KeyFacts after = (before == null ? KeyFacts.unseen(arn, e.eventTime()) : before).apply(e);
+        if (!after.equals(before)) {
+            inventory.put(arn, after);
+            tally.move(before, after);
+        }
+    }
+
+    @Override
+    public void close() {
+        metrics.removeTally(tally);
+    }
+}

@@ -1,0 +1,41 @@
+package io.kmswatch.streams.detect;
+
+import io.kmswatch.events.JsonSerde;
+import io.kmswatch.streams.DetectionsConfig;
+import io.kmswatch.streams.RuleSettings;
+import io.kmswatch.streams.StreamsMetrics;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * What a rule gets while it adds itself to the topology: the config, its merged settings, the
+ * builder (for its state stores) and the metrics.
+ *
+ * @param config   never null
+ * @param settings the rule's settings, defaults applied; never null
+ * @param builder  never null
+ * @param metrics  never null
+ */
+public record RuleContext(DetectionsConfig config, RuleSettings settings, StreamsBuilder builder,
+                          StreamsMetrics metrics) {
+    /** The grace for late events. */
+    public Duration grace() {
+        return config.grace();
+    }
+
+    /** Adds a persistent key-value store of JSON values; returns its name. */
+    public <V> String keyValueStore(String name, Class<V> type) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
+                new JsonSerde<>(type)));
+        return name;
+    }
+
+    /** Adds a persistent window store of JSON values with the given retention and window size; returns its name. */
+    public <V> String windowStore(String name, Duration retention, Duration window, Class<V> type) {
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(name, retention, window, false), Serdes.String(), new JsonSerde<>(type)));
+        return name;
+    }
+}
