@@ -1,0 +1,145 @@
+package io.kmswatch.alerts;
+
+import io.kmswatch.events.Alert;
+import io.kmswatch.events.Severity;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The alert manager's and delivery loop's meters. Components record into it from any thread; the
+ * meters appear in every registry it is {@linkplain #bindTo bound to} (an internal composite
+ * registry forwards them, so binding may happen before or after components start). Tags are
+ * bounded: sink names come from config, detections and severities from fixed sets; never alert ids
+ * or keys.
+ *
+ * <table>
+ *   <caption>meters</caption>
+ *   <tr><th>name</th><th>tags</th><th>what</th></tr>
+ *   <tr><td>kmswatch.alerts.sent</td><td>sink, outcome=success|failure</td><td>alerts a sink accepted, or gave up on</td></tr>
+ *   <tr><td>kmswatch.alerts.retried</td><td>sink</td><td>delivery attempts that failed and were retried</td></tr>
+ *   <tr><td>kmswatch.alerts.undeliverable</td><td>sink</td><td>alerts written to the dead-letter topic</td></tr>
+ *   <tr><td>kmswatch.alerts.delivery.latency</td><td>sink</td><td>poll to settled on the sink, retries included</td></tr>
+ *   <tr><td>kmswatch.alerts.open</td><td>severity</td><td>firing alerts not yet resolved nor past their window</td></tr>
+ *   <tr><td>kmswatch.alerts.silenced</td><td>detection</td><td>alerts a silence kept from every sink</td></tr>
+ *   <tr><td>kmswatch.alerts.suppressed</td><td>detection</td><td>firings folded into an open alert</td></tr>
+ *   <tr><td>kmswatch.alerts.emitted</td><td>detection, status</td><td>alert updates written to kms-alerts</td></tr>
+ *   <tr><td>kmswatch.alerts.skipped</td><td>reason</td><td>unreadable records skipped</td></tr>
+ * </table>
+ */
+public final class AlertsMetrics implements MeterBinder {
+    private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
+    private final Map<String, OpenAlert> open = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    public AlertsMetrics() {
+        this(Clock.systemUTC());
+    }
+
+    AlertsMetrics(Clock clock) {
+        this.clock = clock;
+        for (Severity s : Severity.values()) {
+            Gauge.builder("kmswatch.alerts.open", this, m -> m.openCount(s))
+                    .description("Firing alerts delivered and not yet resolved nor past their suppression window")
+                    .tag("severity", s.label())
+                    .strongReference(true)
+                    .register(meters);
+        }
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        meters.add(registry);
+    }
+
+    /** A sink accepted an alert after {@code latency} (retries included). */
+    public void sent(String sink, Duration latency) {
+        counter("kmswatch.alerts.sent", "Alerts a sink accepted (success) or gave up on (failure)",
+                "sink", sink, "outcome", "success").increment();
+        latency(sink).record(latency);
+    }
+
+    /** A sink gave up on an alert after {@code latency}. */
+    public void failed(String sink, Duration latency) {
+        counter("kmswatch.alerts.sent", "Alerts a sink accepted (success) or gave up on (failure)",
+                "sink", sink, "outcome", "failure").increment();
+        latency(sink).record(latency);
+    }
+
+    /** An attempt failed and will be retried. */
+    public void retried(String sink) {
+        counter("kmswatch.alerts.retried", "Delivery attempts that failed and were retried", "sink", sink).increment();
+    }
+
+    /** An alert was written to the dead-letter topic for a sink. */
+    public void undeliverable(String sink) {
+        counter("kmswatch.alerts.undeliverable", "Alerts written to the dead-letter topic after the last attempt",
+                "sink", sink).increment();
+    }
+
+    /** A silence kept an alert from every sink. */
+    public void silenced(String detection) {
+        counter("kmswatch.alerts.silenced", "Alerts a silence kept from every sink", "detection", detection).increment();
+    }
+
+    /** A firing was folded into an open alert without a notification. */
+    public void suppressed(String detection) {
+        counter("kmswatch.alerts.suppressed", "Detection firings folded into an open alert within its suppression window",
+                "detection", detection).increment();
+    }
+
+    /** An alert update was written to kms-alerts. */
+    public void emitted(Alert alert) {
+        counter("kmswatch.alerts.emitted", "Alert updates (new, escalated, resolved) written to kms-alerts",
+                "detection", alert.detection(), "status", alert.status().label()).increment();
+    }
+
+    /** An unreadable record was skipped (it stays on its topic; the log names its offset). */
+    public void skipped(String reason) {
+        counter("kmswatch.alerts.skipped", "Unreadable records skipped by the alert manager or delivery loop",
+                "reason", reason).increment();
+    }
+
+    /**
+     * Tracks the open-alert gauge: a firing alert counts until it is resolved or {@code window}
+     * after it was last seen here.
+     */
+    public void track(Alert alert, Duration window) {
+        if (alert.firing() && alert.sinks().isEmpty() && alert.attributes().containsKey(AlertRouter.SILENCED_BY)) {
+            return;
+        }
+        if (alert.firing()) {
+            open.put(alert.id(), new OpenAlert(alert.severity(), clock.instant().plus(window)));
+        } else {
+            open.remove(alert.id());
+        }
+    }
+
+    private long openCount(Severity s) {
+        Instant now = clock.instant();
+        open.values().removeIf(o -> o.until.isBefore(now));
+        return open.values().stream().filter(o -> o.severity == s).count();
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        return Counter.builder(name).description(description).tags(tags).register(meters);
+    }
+
+    private Timer latency(String sink) {
+        return Timer.builder("kmswatch.alerts.delivery.latency")
+                .description("Time from polling an alert to its settling on a sink (accepted or given up), retries included")
+                .tag("sink", sink)
+                .register(meters);
+    }
+
+    private record OpenAlert(Severity severity, Instant until) {
+    }
+}
