@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.kmswatch.events.Topics;
+import io.kmswatch.events.config.EnvSubstitution;
 import io.kmswatch.ingest.internal.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,8 +15,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The ingest configuration, bound from YAML:
@@ -36,7 +35,7 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>{@code ${ENV_VAR}} (or {@code ${ENV_VAR:-default}}) anywhere in the file is replaced by the
- * environment variable before parsing. {@code acks} and {@code enable.idempotence} cannot be
+ * environment variable before parsing ({@link EnvSubstitution}). {@code acks} and {@code enable.idempotence} cannot be
  * weakened: every source needs an idempotent producer with {@code acks=all}.
  *
  * @param topicPrefix       topic name prefix; default empty
@@ -50,8 +49,6 @@ import java.util.regex.Pattern;
  */
 public record IngestConfig(String topicPrefix, String checkpointTopic, Boolean createTopics, Integer partitions,
                            Short replicationFactor, Map<String, String> kafka, SourcesConfig sources) {
-    private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
-
     public IngestConfig {
         topicPrefix = topicPrefix == null ? "" : topicPrefix;
         Topics.withPrefix(topicPrefix); // validates the prefix characters
@@ -130,7 +127,12 @@ public record IngestConfig(String topicPrefix, String checkpointTopic, Boolean c
      * @throws IngestException naming the source and what is wrong
      */
     public static IngestConfig parse(String yaml, Function<String, String> env, String source) {
-        String text = substitute(yaml, env, source);
+        String text;
+        try {
+            text = EnvSubstitution.apply(yaml, env);
+        } catch (IllegalArgumentException e) {
+            throw new IngestException("invalid ingest config " + source + ": " + e.getMessage(), e);
+        }
         try {
             IngestConfig c = mapper().readValue(text, IngestConfig.class);
             return c == null ? IngestConfig.of(Map.of(), null) : c;
@@ -158,24 +160,6 @@ public record IngestConfig(String topicPrefix, String checkpointTopic, Boolean c
             }
         }
         return b.length() == 0 ? "top level" : b.toString();
-    }
-
-    private static String substitute(String text, Function<String, String> env, String source) {
-        Matcher m = ENV.matcher(text);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String value = env.apply(m.group(1));
-            if (value == null) {
-                value = m.group(2);
-            }
-            if (value == null) {
-                throw new IngestException("invalid ingest config " + source + ": environment variable "
-                        + m.group(1) + " is not set (write ${" + m.group(1) + ":-default} for a default)");
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(value));
-        }
-        m.appendTail(out);
-        return out.toString();
     }
 
     private static ObjectMapper mapper() {

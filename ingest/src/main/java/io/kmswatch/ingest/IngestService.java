@@ -99,8 +99,20 @@ public final class IngestService implements AutoCloseable {
      */
     public static IngestSummary replay(IngestConfig config, Map<String, ?> kafka, List<Path> paths, boolean progress,
                                        MeterRegistry registry) {
-        IngestConfig c = config.withKafka(kafka)
-                .withSources(new SourcesConfig(null, new FilesConfig(paths, false, null, progress), null));
+        return replay(config, kafka, new FilesConfig(paths, false, null, progress, null), registry);
+    }
+
+    /**
+     * {@link #replay(IngestConfig, Map, List, boolean, MeterRegistry)} with every files setting
+     * ({@code follow} is ignored: a replay ends).
+     *
+     * @throws IngestException when a send to Kafka failed after retries
+     */
+    public static IngestSummary replay(IngestConfig config, Map<String, ?> kafka, FilesConfig files,
+                                       MeterRegistry registry) {
+        FilesConfig once = new FilesConfig(files.paths(), false, files.pollInterval(), files.progress(),
+                files.checkpointInterval());
+        IngestConfig c = config.withKafka(kafka).withSources(new SourcesConfig(null, once, null));
         Map<String, Object> settings = new LinkedHashMap<>(c.kafka());
         prepare(c, settings);
         CheckpointStore checkpoints = CheckpointStore.load(settings, c.checkpointTopicName());

@@ -12,8 +12,11 @@ import java.util.List;
  * @param follow       keep watching the directories for new files after the first pass
  * @param pollInterval pause between scans when following; default 10 seconds
  * @param progress     show a progress bar when stdout is a terminal (plain log lines otherwise); default true
+ * @param checkpointInterval how often completed files are written to the checkpoint; default 1 second
+ *                     (0: after every file)
  */
-public record FilesConfig(List<Path> paths, Boolean follow, Duration pollInterval, Boolean progress) {
+public record FilesConfig(List<Path> paths, Boolean follow, Duration pollInterval, Boolean progress,
+                          Duration checkpointInterval) {
     public FilesConfig {
         if (paths == null || paths.isEmpty()) {
             throw new IllegalArgumentException("sources.files.paths must name at least one file or directory");
@@ -22,6 +25,10 @@ public record FilesConfig(List<Path> paths, Boolean follow, Duration pollInterva
         follow = follow != null && follow;
         pollInterval = pollInterval == null ? Duration.ofSeconds(10) : pollInterval;
         progress = progress == null || progress;
+        checkpointInterval = checkpointInterval == null ? Duration.ofSeconds(1) : checkpointInterval;
+        if (checkpointInterval.isNegative()) {
+            throw new IllegalArgumentException("sources.files.checkpointInterval must not be negative");
+        }
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("sources.files.pollInterval must be positive, got " + pollInterval);
         }
@@ -29,6 +36,6 @@ public record FilesConfig(List<Path> paths, Boolean follow, Duration pollInterva
 
     /** Reads the paths once, no follow, with progress. */
     public static FilesConfig of(List<Path> paths) {
-        return new FilesConfig(paths, false, null, null);
+        return new FilesConfig(paths, false, null, null, null);
     }
 }

@@ -44,7 +44,6 @@ public final class LogFileSource implements IngestSource {
     private static final Logger LOG = LoggerFactory.getLogger(LogFileSource.class);
     /** Checkpoint key prefix. */
     public static final String ID = "files";
-    private static final Duration COMMIT_EVERY = Duration.ofSeconds(1);
     private static final Duration SETTLE = Duration.ofSeconds(2);
 
     private final FilesConfig config;
@@ -201,7 +200,7 @@ public final class LogFileSource implements IngestSource {
     /** Writes the checkpoints of directories whose files completed, at most once a second unless forced. */
     private void commit(boolean force) {
         publisher.checkHealthy();
-        if (completed.isEmpty() || (!force && System.nanoTime() - lastCommit < COMMIT_EVERY.toNanos())) {
+        if (completed.isEmpty() || (!force && System.nanoTime() - lastCommit < config.checkpointInterval().toNanos())) {
             return;
         }
         lastCommit = System.nanoTime();
