@@ -1,0 +1,21 @@
+package io.kmswatch.emulator.api;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The GenerateDataKeyWithoutPlaintext request, as the JSON 1.1 body binds it (PascalCase members).
+ * Null members were absent on the wire. Blob members hold secrets and never appear in {@code toString}.
+ * @see <a href="https://docs.aws.amazon.com/kms/latest/APIReference/API_GenerateDataKeyWithoutPlaintext.html">GenerateDataKeyWithoutPlaintext</a>
+ */
+public record GenerateDataKeyWithoutPlaintextRequest(String keyId,
+        Map<String, String> encryptionContext,
+        String keySpec,
+        Integer numberOfBytes,
+        List<String> grantTokens,
+        Boolean dryRun) {
+    public GenerateDataKeyWithoutPlaintextRequest {
+        encryptionContext = encryptionContext == null ? null : Map.copyOf(encryptionContext);
+        grantTokens = grantTokens == null ? null : List.copyOf(grantTokens);
+    }
+}

@@ -1,0 +1,10 @@
+package io.kmswatch.emulator.api;
+
+/**
+ * The GenerateRandom request, as the JSON 1.1 body binds it (PascalCase members).
+ * Null members were absent on the wire. Blob members hold secrets and never appear in {@code toString}.
+ * @see <a href="https://docs.aws.amazon.com/kms/latest/APIReference/API_GenerateRandom.html">GenerateRandom</a>
+ */
+public record GenerateRandomRequest(Integer numberOfBytes,
+        String customKeyStoreId) {
+}

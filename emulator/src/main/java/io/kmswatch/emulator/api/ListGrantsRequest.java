@@ -1,0 +1,13 @@
+package io.kmswatch.emulator.api;
+
+/**
+ * The ListGrants request, as the JSON 1.1 body binds it (PascalCase members).
+ * Null members were absent on the wire. Blob members hold secrets and never appear in {@code toString}.
+ * @see <a href="https://docs.aws.amazon.com/kms/latest/APIReference/API_ListGrants.html">ListGrants</a>
+ */
+public record ListGrantsRequest(Integer limit,
+        String marker,
+        String keyId,
+        String grantId,
+        String granteePrincipal) {
+}

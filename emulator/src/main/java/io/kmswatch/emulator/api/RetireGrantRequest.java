@@ -1,0 +1,12 @@
+package io.kmswatch.emulator.api;
+
+/**
+ * The RetireGrant request, as the JSON 1.1 body binds it (PascalCase members).
+ * Null members were absent on the wire. Blob members hold secrets and never appear in {@code toString}.
+ * @see <a href="https://docs.aws.amazon.com/kms/latest/APIReference/API_RetireGrant.html">RetireGrant</a>
+ */
+public record RetireGrantRequest(String grantToken,
+        String keyId,
+        String grantId,
+        Boolean dryRun) {
+}
