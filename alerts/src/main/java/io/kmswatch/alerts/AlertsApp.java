@@ -120,6 +120,8 @@ public final class AlertsApp implements AutoCloseable {
                 LogAndContinueExceptionHandler.class.getName());
         p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueProcessingExceptionHandler.class.getName());
+        // No global stores here; enabling it now keeps behaviour the same when Kafka 5 makes it the default.
+        p.putIfAbsent("processing.exception.handler.global.enabled", "true");
         // Alerts are few and people wait for them: flush per record rather than per 100 ms batch.
         p.putIfAbsent(StreamsConfig.producerPrefix("linger.ms"), "5");
         if ("at_least_once".equals(s.processingGuarantee())) {

@@ -46,17 +46,18 @@ public final class AlertsMetrics implements MeterBinder {
 
     AlertsMetrics(Clock clock) {
         this.clock = clock;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        // Gauges go straight to the registry: they hold no history that a late binding could lose.
         for (Severity s : Severity.values()) {
             Gauge.builder("kmswatch.alerts.open", this, m -> m.openCount(s))
                     .description("Firing alerts delivered and not yet resolved nor past their suppression window")
                     .tag("severity", s.label())
                     .strongReference(true)
-                    .register(meters);
+                    .register(registry);
         }
-    }
-
-    @Override
-    public void bindTo(MeterRegistry registry) {
         meters.add(registry);
     }
 

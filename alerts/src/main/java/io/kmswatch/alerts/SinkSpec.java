@@ -32,7 +32,7 @@ public record SinkSpec(String type, String target) {
             throw new IllegalArgumentException("--sink " + type + " needs a target: " + type + "="
                     + (type.equals("jsonl") ? "FILE" : "URL"));
         }
-        toSinkConfig();
+        configFor(type, target);
     }
 
     /**
@@ -48,23 +48,33 @@ public record SinkSpec(String type, String target) {
 
     /** The sink configuration this shortcut stands for. */
     public SinkConfig toSinkConfig() {
+        return configFor(type, target);
+    }
+
+    private static SinkConfig configFor(String type, String target) {
         return switch (type) {
             case "console" -> SinkConfig.Console.defaultConsole();
             case "jsonl" -> new SinkConfig.Jsonl(Path.of(target));
             case "kafka" -> new SinkConfig.Kafka(target);
-            case "webhook" -> new SinkConfig.Webhook(uri(target), null);
-            case "slack" -> new SinkConfig.Slack(uri(target));
-            case "alertmanager" -> new SinkConfig.Alertmanager(uri(target), null, null, null);
+            case "webhook" -> new SinkConfig.Webhook(uri(type, target), null);
+            case "slack" -> new SinkConfig.Slack(uri(type, target));
+            case "alertmanager" -> new SinkConfig.Alertmanager(uri(type, target), null, null, null);
             case "cloudwatch" -> new SinkConfig.CloudWatch(target, null, null);
             default -> throw new IllegalStateException(type);
         };
     }
 
-    private URI uri(String s) {
+    private static URI uri(String type, String s) {
         try {
             return URI.create(s);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--sink " + type + ": not a URL");
         }
+    }
+
+    /** Without the target, which may be a secret URL. */
+    @Override
+    public String toString() {
+        return "SinkSpec[" + type + "]";
     }
 }

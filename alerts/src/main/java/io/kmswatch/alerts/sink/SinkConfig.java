@@ -101,6 +101,12 @@ public sealed interface SinkConfig {
         public String type() {
             return "webhook";
         }
+
+        /** Without URL or header values: either may hold a secret. */
+        @Override
+        public String toString() {
+            return "Webhook[headers=" + headers.keySet() + "]";
+        }
     }
 
     /** Slack incoming webhook: {@code text} plus blocks. */
@@ -112,6 +118,12 @@ public sealed interface SinkConfig {
         @Override
         public String type() {
             return "slack";
+        }
+
+        /** Without the URL: its path is the webhook's secret. */
+        @Override
+        public String toString() {
+            return "Slack[]";
         }
     }
 
