@@ -70,8 +70,10 @@ final class Harness implements AutoCloseable {
         return new Harness(DetectionsConfig.defaultConfig().onlyEnabled(ids));
     }
 
-    Harness pipe(CloudTrailEvent e) {
-        input.pipeInput(e.partitionKey(), e, e.eventTime());
+    Harness pipe(CloudTrailEvent... events) {
+        for (CloudTrailEvent e : events) {
+            input.pipeInput(e.partitionKey(), e, e.eventTime());
+        }
         return this;
     }
 
@@ -83,7 +85,7 @@ final class Harness implements AutoCloseable {
     }
 
     Harness pipe(List<CloudTrailEvent> events) {
-        events.forEach(this::pipe);
+        events.forEach(e -> pipe(e));
         return this;
     }
 
