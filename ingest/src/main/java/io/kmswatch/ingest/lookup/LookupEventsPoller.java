@@ -99,6 +99,11 @@ public final class LookupEventsPoller implements AutoCloseable {
         stopped = true;
     }
 
+    /** The meters this poller counts on (shared with the other pollers of the source). */
+    public IngestMetrics metrics() {
+        return metrics;
+    }
+
     public boolean isStopped() {
         return stopped;
     }
@@ -133,8 +138,8 @@ public final class LookupEventsPoller implements AutoCloseable {
             cycle = new LookupCheckpoint.Cycle(start.truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
                     config.maxResults(), null, 0, null);
         } else {
-            LOG.info("lookup {}: resuming a poll from {} at page {} record {}", name(), cycle.start(),
-                    cycle.token() == null ? "1" : "token", cycle.index());
+            LOG.info("lookup {}: resuming the poll from {} at record {} of the {} page", name(), cycle.start(),
+                    cycle.index(), cycle.token() == null ? "first" : "saved NextToken's");
         }
         String token = cycle.token();
         int index = cycle.index();
