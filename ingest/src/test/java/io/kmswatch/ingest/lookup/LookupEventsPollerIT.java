@@ -187,4 +187,26 @@ class LookupEventsPollerIT {
             assertThat(KafkaRecords.header(r, Topics.HEADER_REASON)).contains("unreadable CloudTrailEvent");
         });
     }
+
+    @Test
+    void shouldKeepPollingThroughTheIngestServiceUntilClosed() throws Exception {
+        List<String> all = new ArrayList<>(addEvents("svc", 4, t0));
+        IngestConfig withLookup = ingest.withSources(new io.kmswatch.ingest.SourcesConfig(config, null, null));
+        try (io.kmswatch.ingest.IngestService service = io.kmswatch.ingest.IngestService.start(withLookup, Map.of(),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry())) {
+            awaitSent(all);
+            all.addAll(addEvents("svc-later", 2, t0.plusSeconds(30)));
+            awaitSent(all); // the next poll, one pollInterval later
+            assertThat(service.failure()).isEmpty();
+        }
+        assertThat(sentIds()).doesNotHaveDuplicates();
+    }
+
+    private void awaitSent(List<String> ids) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && !new java.util.HashSet<>(sentIds()).containsAll(ids)) {
+            Thread.sleep(200);
+        }
+        assertThat(sentIds()).containsAll(ids);
+    }
 }
