@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A loopback HTTP receiver (JDK HttpServer) standing in for Slack and webhooks. Paths:
- * {@code /ok} 200; {@code /slack} 200 {@code ok}; {@code /bad} 400 {@code invalid_payload};
+ * {@code /ok} and {@code /am-hook} 200; {@code /slack} 200 {@code ok}; {@code /bad} 400 {@code invalid_payload};
  * {@code /limited} 429 with {@code Retry-After: 1} on the first request of each idempotency key, then
  * 200; {@code /flaky} 500 twice per key, then 200; {@code /down} always 500; {@code /hang} never
  * answers (until {@link #close}); {@code /slow} 200 after 30 ms. Every request is recorded.
@@ -63,7 +63,7 @@ final class StubReceiver implements AutoCloseable {
         received.add(new Received(path, key, body, Instant.now()));
         int n = perKey.computeIfAbsent(path + "|" + key, k -> new AtomicInteger()).incrementAndGet();
         switch (path) {
-            case "/ok", "/slack" -> reply(ex, 200, path.equals("/slack") ? "ok" : "");
+            case "/ok", "/slack", "/am-hook" -> reply(ex, 200, path.equals("/slack") ? "ok" : "");
             case "/bad" -> reply(ex, 400, "invalid_payload");
             case "/limited" -> {
                 if (n == 1) {
