@@ -1,0 +1,190 @@
+package io.kmswatch.streams;
+
+import io.kmswatch.events.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code kmswatch detect} stage: runs {@link DetectionTopology} from {@code kms-events} to
+ * {@code kms-detections} with Kafka Streams. Several instances with the same application id share the
+ * input partitions (and take over each other's when one stops); under {@code exactly_once_v2} (the
+ * default) each detection is written exactly once even when an instance dies mid-stream.
+ *
+ * <pre>{@code
+ * try (DetectApp app = new DetectApp(StreamsSettings.of("localhost:9092"), DetectionsConfig.fromYaml(path), metrics)) {
+ *     app.start();
+ *     app.awaitRunning(Duration.ofSeconds(30));
+ *     ... // until shutdown
+ * }
+ * }</pre>
+ *
+ * Not thread-safe: start and close from one thread.
+ */
+public final class DetectApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DetectApp.class);
+    /** Per partition of the created topics; time retention is off because replayed event times are old. */
+    static final String RETENTION_BYTES = String.valueOf(10L * 1024 * 1024 * 1024);
+
+    private final StreamsSettings settings;
+    private final DetectionsConfig config;
+    private final StreamsMetrics metrics;
+    private final Topics topics;
+    private KafkaStreams streams;
+
+    /**
+     * @throws DetectionException when the config cannot be honoured
+     */
+    public DetectApp(StreamsSettings settings, DetectionsConfig config, StreamsMetrics metrics) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.config = Objects.requireNonNull(config, "config");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.topics = settings.topics();
+        DetectionTopology.build(config, topics, metrics); // validate early, before touching Kafka
+    }
+
+    /**
+     * Creates missing topics and starts processing; returns at once (see {@link #awaitRunning}).
+     *
+     * @throws DetectionException when topics cannot be created or Streams cannot start
+     */
+    public void start() {
+        if (streams != null) {
+            throw new IllegalStateException("already started");
+        }
+        createTopics();
+        streams = new KafkaStreams(DetectionTopology.build(config, topics, metrics), streamsProperties());
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+    }
+
+    /** Waits until the instance is RUNNING (partitions assigned, state restored); false on timeout. */
+    public boolean awaitRunning(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams.State s = state();
+            if (s == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING) {
+                return false;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** The Streams state, or {@code CREATED} before {@link #start}. */
+    public KafkaStreams.State state() {
+        return streams == null ? KafkaStreams.State.CREATED : streams.state();
+    }
+
+    public StreamsMetrics metrics() {
+        return metrics;
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    /** The Streams properties this app runs with (settings, derived values, then {@code kafka} overrides). */
+    public Properties streamsProperties() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.processingGuarantee());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.numStreamThreads());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.replicationFactor());
+        // Stores are uncached so a firing is forwarded at once, not at the next flush.
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        // The producer's default linger of 100 ms is paid once per hop (input → repartition → output).
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingDeserializationHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingProcessingExceptionHandler.class);
+        // Dead-letter records returned by the handlers go out only when a dead-letter topic is named.
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.kmsEventsRejected().name());
+        p.put(RejectingDeserializationHandler.METRICS_CONFIG, metrics);
+        p.put(RejectingDeserializationHandler.REJECTED_TOPIC_CONFIG, topics.kmsEventsRejected().name());
+        p.putAll(settings.kafka());
+        return p;
+    }
+
+    private void createTopics() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        settings.kafka().forEach((k, v) -> {
+            if (AdminClientConfig.configNames().contains(k)) {
+                p.put(k, v);
+            }
+        });
+        try (Admin admin = Admin.create(p)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String name : List.of(topics.kmsEvents().name(), topics.kmsDetections().name(),
+                    topics.kmsEventsRejected().name())) {
+                if (!existing.contains(name)) {
+                    missing.add(new NewTopic(name, settings.partitions(), settings.replicationFactor().shortValue())
+                            .configs(Map.of("retention.ms", "-1", "retention.bytes", RETENTION_BYTES)));
+                }
+            }
+            for (NewTopic t : missing) {
+                try {
+                    admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+                    LOG.info("created topic {} ({} partitions)", t.name(), t.numPartitions());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new DetectionException("cannot create topics on " + settings.bootstrapServers() + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DetectionException("interrupted while creating topics", e);
+        }
+    }
+
+    /** Stops processing, committing what was processed; waits up to 30 s. */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    /** Stops processing; false when it did not finish within the timeout. */
+    public boolean close(Duration timeout) {
+        if (streams == null) {
+            return true;
+        }
+        boolean done = streams.close(timeout);
+        streams = null;
+        return done;
+    }
+}
