@@ -1,0 +1,70 @@
+package io.kmswatch.emulator.traffic;
+
+import io.kmswatch.events.CloudTrailEvent;
+import io.kmswatch.events.ScenarioLabel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Whole runs through the real SDK against an in-process emulator. */
+class TrafficGeneratorIT {
+
+    private static final List<String> FEW = List.of("key-disabled-cleanup", "root-key-usage", "trusted-partner-use");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldMakeSameCallsAndLabelsForSameSeed() {
+        TrafficRuns.Result first = TrafficRuns.run(TrafficRuns.config(7, Duration.ofMinutes(30), 900, FEW, dir.resolve("a.jsonl")));
+        TrafficRuns.Result second = TrafficRuns.run(TrafficRuns.config(7, Duration.ofMinutes(30), 900, FEW, dir.resolve("b.jsonl")));
+
+        assertThat(first.summary().labels()).hasSize(3);
+        assertThat(second.labelFileByAlias()).isEqualTo(first.labelFileByAlias());
+        assertThat(second.eventNameCounts()).isEqualTo(first.eventNameCounts());
+        assertThat(second.summary().byOperation()).isEqualTo(first.summary().byOperation());
+        assertThat(first.sunk()).isEqualTo(first.summary().labels());
+    }
+
+    @Test
+    void shouldMakeDifferentCallsForDifferentSeeds() {
+        TrafficRuns.Result seven = TrafficRuns.run(TrafficRuns.config(7, Duration.ofMinutes(30), 900, FEW, dir.resolve("a.jsonl")));
+        TrafficRuns.Result eight = TrafficRuns.run(TrafficRuns.config(8, Duration.ofMinutes(30), 900, FEW, dir.resolve("b.jsonl")));
+
+        assertThat(eight.labelFileByAlias()).isNotEqualTo(seven.labelFileByAlias());
+        assertThat(eight.summary().byOperation()).isNotEqualTo(seven.summary().byOperation());
+    }
+
+    /**
+     * A simulated hour at 60x: the expected mix of operations from every workload, service calls carrying
+     * {@code invokedBy}, every scenario injected once.
+     */
+    @Test
+    void shouldRunAnHourOfRealisticTrafficWithEveryScenario() {
+        TrafficRuns.Result run = TrafficRuns.run(new TrafficConfig(11L, 20.0, Duration.ofHours(1), 60.0, null, null,
+                List.of("all"), null, null, dir.resolve("hour.jsonl")));
+
+        assertThat(run.eventNameCounts()).containsKeys("CreateKey", "CreateAlias", "EnableKeyRotation", "CreateGrant",
+                "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "Decrypt", "Encrypt", "Sign", "GenerateMac",
+                "VerifyMac", "DescribeKey", "PutKeyPolicy", "DisableKey", "ScheduleKeyDeletion");
+        assertThat(run.eventNameCounts().get("Decrypt")).isGreaterThan(run.eventNameCounts().get("CreateKey"));
+        Set<String> invokedBy = run.records().stream().map(r -> r.userIdentity().invokedBy())
+                .filter(s -> s != null).collect(Collectors.toSet());
+        assertThat(invokedBy).contains("s3.amazonaws.com", "ec2.amazonaws.com", "secretsmanager.amazonaws.com");
+        assertThat(run.records()).filteredOn(r -> "s3.amazonaws.com".equals(r.userIdentity().invokedBy()))
+                .allSatisfy(r -> assertThat(r.sourceIpAddress()).isEqualTo("s3.amazonaws.com"));
+        assertThat(run.summary().labels()).extracting(ScenarioLabel::type)
+                .containsExactlyElementsOf(TrafficGenerator.scenarioTypes());
+        assertThat(run.summary().failures()).isZero();
+        Set<String> directIps = run.records().stream().filter(r -> r.userIdentity().invokedBy() == null)
+                .map(CloudTrailEvent::sourceIpAddress).collect(Collectors.toSet());
+        assertThat(directIps).hasSizeGreaterThan(5);
+    }
+}

@@ -1,0 +1,65 @@
+package io.kmswatch.emulator.traffic;
+
+import io.kmswatch.emulator.KmsEmulator;
+import io.kmswatch.events.CloudTrailEvent;
+import io.kmswatch.events.ScenarioLabel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Runs the generator against an in-process emulator and keeps what came out: records, labels, the label file. */
+final class TrafficRuns {
+
+    private TrafficRuns() {
+    }
+
+    record Result(TrafficSummary summary, List<CloudTrailEvent> records, List<ScenarioLabel> sunk, String labelFile) {
+
+        /** eventName → count over every record of the run (both copies of cross-account calls). */
+        Map<String, Long> eventNameCounts() {
+            Map<String, Long> counts = new TreeMap<>();
+            records.forEach(r -> counts.merge(r.eventName(), 1L, Long::sum));
+            return counts;
+        }
+
+        /** The label file with every key ARN replaced by its alias, which the seed fixes. */
+        String labelFileByAlias() {
+            String text = labelFile;
+            for (Map.Entry<String, String> e : summary.keyArns().entrySet()) {
+                text = text.replace(e.getValue(), "alias/" + e.getKey());
+            }
+            return text;
+        }
+
+        /** Records between a label's start and end (inclusive), in emission order. */
+        List<CloudTrailEvent> during(ScenarioLabel label) {
+            return records.stream().filter(r -> !r.eventTime().isBefore(label.start().minusSeconds(1))
+                    && !r.eventTime().isAfter(label.end().plusSeconds(1))).toList();
+        }
+    }
+
+    static TrafficConfig config(long seed, Duration duration, double clockSpeed, List<String> scenarios, Path labels) {
+        return new TrafficConfig(seed, 40.0, duration, clockSpeed, null, null, scenarios, null, null, labels);
+    }
+
+    static Result run(TrafficConfig config) {
+        List<CloudTrailEvent> records = Collections.synchronizedList(new ArrayList<>());
+        List<ScenarioLabel> sunk = Collections.synchronizedList(new ArrayList<>());
+        try (TrafficGenerator generator = new TrafficGenerator(config, sunk::add)) {
+            KmsEmulator emulator = generator.emulator().orElseThrow();
+            emulator.addListener(records::add);
+            TrafficSummary summary = generator.run();
+            return new Result(summary, List.copyOf(records), List.copyOf(sunk), Files.readString(config.labels()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
