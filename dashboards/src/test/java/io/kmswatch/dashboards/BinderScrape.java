@@ -31,6 +31,11 @@ final class BinderScrape {
 
     /** The text exposition (format 0.0.4) of all binders after one of each event. */
     static String scrape() {
+        return registry().scrape();
+    }
+
+    /** A registry with every binder bound and one of each event recorded. */
+    static PrometheusMeterRegistry registry() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
         for (String source : new String[] {"lookup", "files", "s3", "emulator"}) {
@@ -68,7 +73,7 @@ final class BinderScrape {
         emulator.request("Decrypt", "success", Duration.ofMillis(2));
         emulator.trailRecord();
 
-        return registry.scrape();
+        return registry;
     }
 
     /** Sample names (with their {@code _total}, {@code _count}, {@code _sum}, {@code _max}… suffixes) → label names. */
