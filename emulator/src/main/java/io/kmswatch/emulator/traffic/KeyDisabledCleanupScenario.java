@@ -1,0 +1,35 @@
+package io.kmswatch.emulator.traffic;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The guide's "key accidentally disabled during cleanup": an administrator disables a key an application
+ * still uses; the application's Decrypt calls fail with DisabledException until the key is re-enabled.
+ */
+final class KeyDisabledCleanupScenario implements Scenario {
+    @Override
+    public String type() {
+        return "key-disabled-cleanup";
+    }
+
+    @Override
+    public List<String> expectedDetections() {
+        return List.of("key-disabled", "key-unusable-failures");
+    }
+
+    @Override
+    public Duration naturalLength() {
+        return Duration.ofMinutes(20);
+    }
+
+    @Override
+    public void plan(ScenarioPlan plan) {
+        String admin = Incidents.admin(plan.world());
+        String app = Incidents.app(plan.world(), TrafficProfile.Workload.LAMBDA);
+        plan.subject(app, admin);
+        plan.at(0.0, ctx -> ctx.call("scenario", admin, "DisableKey", kms -> kms.disableKey(r -> r.keyId(ctx.keyArn(app)))));
+        plan.spread(12, 0.05, 0.75, ctx -> Workloads.decrypt(ctx, "scenario", app, app, ctx.keyArn(app)));
+        plan.at(0.85, ctx -> ctx.call("scenario", admin, "EnableKey", kms -> kms.enableKey(r -> r.keyId(ctx.keyArn(app)))));
+    }
+}

@@ -1,0 +1,94 @@
+package io.kmswatch.emulator.traffic;
+
+import io.kmswatch.emulator.EmulatorException;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Settings of one traffic run, bound from YAML (keys are the component names) or built by {@code kmswatch traffic}.
+ *
+ * <pre>
+ * seed: 42                    # same seed, same world, same calls
+ * rate: 20                    # background calls per real second (before the daily/weekly shape)
+ * duration: PT1H              # emulator time to cover
+ * clockSpeed: 60              # emulator seconds per real second (in-process emulator; must match a remote one)
+ * clockStart: 2026-03-02T08:00:00Z   # emulator time the run starts (in-process emulator); absent = fixed default
+ * endpoint: http://127.0.0.1:4599    # absent = start an in-process emulator
+ * scenarios: [all]            # or names, e.g. [decrypt-spike, key-disabled-cleanup]; empty = background only
+ * incidentEvery: PT10M        # absent = each chosen scenario once, spread over the run
+ * profile: world.yaml         # absent = the built-in organisation
+ * labels: labels.jsonl        # ground-truth labels, one JSON object per line
+ * </pre>
+ *
+ * @param seed          seeds the world and every random choice
+ * @param rate          background calls per real second, &gt; 0
+ * @param duration      emulator time covered by the run, &gt; 0
+ * @param clockSpeed    emulator seconds per real second, &gt; 0
+ * @param clockStart    emulator start time for an in-process emulator; null = 2026-03-02T08:00:00Z (a Monday)
+ * @param endpoint      the emulator to drive; null = start one in-process
+ * @param scenarios     scenario names, or {@code all}; never null (empty = none)
+ * @param incidentEvery how often to inject the next scenario; null = spread the chosen ones once over the run
+ * @param profile       YAML world description; null = {@link TrafficProfile#defaults()}
+ * @param labels        where the JSONL labels go; never null
+ */
+public record TrafficConfig(Long seed, Double rate, Duration duration, Double clockSpeed, Instant clockStart,
+                            URI endpoint, List<String> scenarios, Duration incidentEvery, Path profile, Path labels) {
+
+    /** Monday 08:00 UTC, so a default run starts at the beginning of a working week. */
+    public static final Instant DEFAULT_START = Instant.parse("2026-03-02T08:00:00Z");
+
+    public TrafficConfig {
+        seed = seed == null ? 1L : seed;
+        rate = rate == null ? 20.0 : rate;
+        if (!(rate > 0) || rate > 10_000) {
+            throw new EmulatorException("traffic rate must be > 0 and <= 10000 calls per second: " + rate);
+        }
+        duration = duration == null ? Duration.ofHours(1) : duration;
+        if (duration.isZero() || duration.isNegative()) {
+            throw new EmulatorException("traffic duration must be positive: " + duration);
+        }
+        clockSpeed = clockSpeed == null ? 60.0 : clockSpeed;
+        if (!(clockSpeed > 0) || clockSpeed > 1_000_000) {
+            throw new EmulatorException("clockSpeed must be > 0 and <= 1000000: " + clockSpeed);
+        }
+        clockStart = clockStart == null ? DEFAULT_START : clockStart;
+        scenarios = scenarios == null ? List.of() : List.copyOf(scenarios);
+        if (incidentEvery != null && (incidentEvery.isZero() || incidentEvery.isNegative())) {
+            throw new EmulatorException("incidentEvery must be positive: " + incidentEvery);
+        }
+        labels = labels == null ? Path.of("labels.jsonl") : labels;
+        if (endpoint != null && !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))) {
+            throw new EmulatorException("endpoint must be an http(s) URL: " + endpoint);
+        }
+    }
+
+    /** Every default: seed 1, 20 calls/s, one emulator hour at 60x, all scenarios, labels.jsonl. */
+    public static TrafficConfig defaults() {
+        return new TrafficConfig(null, null, null, null, null, null, List.of("all"), null, null, null);
+    }
+
+    /** The number of real seconds the run should take. */
+    public double realSeconds() {
+        return duration.toNanos() / 1e9 / clockSpeed;
+    }
+
+    public TrafficConfig withSeed(long s) {
+        return new TrafficConfig(s, rate, duration, clockSpeed, clockStart, endpoint, scenarios, incidentEvery, profile, labels);
+    }
+
+    public TrafficConfig withScenarios(List<String> s) {
+        return new TrafficConfig(seed, rate, duration, clockSpeed, clockStart, endpoint, s, incidentEvery, profile, labels);
+    }
+
+    public TrafficConfig withLabels(Path l) {
+        return new TrafficConfig(seed, rate, duration, clockSpeed, clockStart, endpoint, scenarios, incidentEvery, profile, l);
+    }
+
+    public TrafficConfig withEndpoint(URI e) {
+        return new TrafficConfig(seed, rate, duration, clockSpeed, clockStart, e, scenarios, incidentEvery, profile, labels);
+    }
+}
