@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -179,11 +180,15 @@ public final class AlertsApp implements AutoCloseable {
         return managerOk && deliveryOk;
     }
 
-    /** Stops the topology, then the delivery (which waits up to its close timeout for sinks). */
+    /**
+     * Stops the topology (leaving its group, so a successor gets the partitions at once instead of
+     * after the session timeout), then the delivery (which waits up to its close timeout for sinks).
+     */
     @Override
     public void close() {
         if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
         }
         if (delivery != null) {
             delivery.close();
