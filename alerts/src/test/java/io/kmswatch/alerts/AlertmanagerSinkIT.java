@@ -3,6 +3,7 @@ package io.kmswatch.alerts;
 import static io.kmswatch.alerts.KafkaSupport.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kmswatch.alerts.sink.SinkConfig;
 import io.kmswatch.alerts.sink.SinkFactory;
@@ -74,7 +75,7 @@ class AlertmanagerSinkIT {
 
                 await(Duration.ofSeconds(30), "alert in Alertmanager", () -> alertsWithId(am, id).size() == 1);
                 JsonNode shown = alertsWithId(am, id).get(0);
-                assertThat(Json.MAPPER.convertValue(shown.path("labels"), Map.class)).containsAllEntriesOf(Map.of(
+                assertThat(Json.MAPPER.convertValue(shown.path("labels"), new TypeReference<Map<String, String>>() { })).containsAllEntriesOf(Map.of(
                         "alertname", "key-disabled", "severity", "high", "key_arn", Detections.KEY,
                         "account", "111122223333", "region", "us-east-1", "alert_id", id));
                 assertThat(shown.path("annotations").path("summary").asText()).isEqualTo("KMS key disabled");

@@ -94,6 +94,7 @@ class AlertsAppIT {
             try (AlertsApp app = AlertsApp.start(settings, config, registry, factory)) {
                 produce(broker, topics, Detections.resolve().at(Detections.T0.plusSeconds(180)).build());
                 await(Duration.ofSeconds(90), "resolve in the file", () -> lines(file).size() == 3);
+                assertThat(app.isRunning()).isTrue();
             }
 
             List<Alert> delivered = lines(file);

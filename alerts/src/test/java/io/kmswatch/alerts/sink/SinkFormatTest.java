@@ -2,6 +2,7 @@ package io.kmswatch.alerts.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kmswatch.events.Alert;
 import io.kmswatch.events.AlertStatus;
@@ -83,7 +84,7 @@ class SinkFormatTest {
             JsonNode firing = sink.toAm(alert(AlertStatus.FIRING, Severity.HIGH), NOW, false);
             JsonNode ended = sink.toAm(alert(AlertStatus.RESOLVED, Severity.HIGH), NOW, true);
 
-            assertThat(Json.MAPPER.convertValue(firing.path("labels"), Map.class)).containsExactlyInAnyOrderEntriesOf(Map.of(
+            assertThat(Json.MAPPER.convertValue(firing.path("labels"), new TypeReference<Map<String, String>>() { })).containsExactlyInAnyOrderEntriesOf(Map.of(
                     "alertname", "key-disabled", "severity", "high", "key_arn", KEY, "account", CloudTrailFixtures.ACCOUNT,
                     "region", "us-east-1", "alert_id", "0123456789abcdef0123456789abcdef"));
             assertThat(firing.path("annotations").path("summary").asText()).isEqualTo("KMS key disabled");
