@@ -3,9 +3,10 @@ package io.kmswatch.streams.detect;
 import io.kmswatch.events.CloudTrailEvent;
 import io.kmswatch.events.Detection;
 import io.kmswatch.events.KeyArns;
-import io.kmswatch.events.KmsOperation;
 import io.kmswatch.events.Severity;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -13,34 +14,52 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The per-key state of {@link KeyDestructionChainDetection}. Each step remembers its event time, so
- * the chain forms the same way whichever of DisableKey and ScheduleKeyDeletion arrives first, and an
- * EnableKey/CancelKeyDeletion only clears steps that happened before it. The fingerprint is the key
- * and the ScheduleKeyDeletion eventID, so the escalation and the resolution fold into one alert.
+ * The per-key state of {@link KeyDestructionChainDetection}, built so that arrival order within the
+ * grace does not matter: every rule is monotone in the set of events seen.
+ * <ul>
+ *   <li>A ScheduleKeyDeletion {@code s} forms a chain once any DisableKey lies within {@code window}
+ *       of it (before or after). Fingerprint: key and {@code s}'s eventID.</li>
+ *   <li>A chain is resolved once any EnableKey/CancelKeyDeletion later than {@code s} is known.</li>
+ *   <li>DeleteKey escalates the latest unresolved chain scheduled before it (tier 1, critical).</li>
+ * </ul>
+ * Steps are kept for window + grace (older steps cannot pair with events still accepted); fired chains
+ * for 31 days, the longest deletion window plus a day, so DeleteKey finds them.
  */
 final class KeyDestructionChainProcessor implements Processor<String, KeyEvent, String, Detection> {
-    /** Steps seen on one key; {@code tier} is -1 before the chain fired. */
-    record Chain(long disableMs, String disableId, String disableBy, long scheduleMs, String scheduleId,
-                 String scheduleBy, int tier) {
-        static final Chain EMPTY = new Chain(Long.MIN_VALUE, null, null, Long.MIN_VALUE, null, null, -1);
+    /** One DisableKey, ScheduleKeyDeletion or closing call. */
+    record Step(long t, String id, String by) {
     }
 
+    /** A chain that fired, anchored on its schedule. */
+    record Fired(Step schedule, Step disable, boolean resolved, boolean escalated) {
+    }
+
+    /** Everything known about one key. */
+    record Chains(List<Step> disables, List<Step> schedules, List<Step> closes, List<Fired> fired) {
+        static Chains empty() {
+            return new Chains(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+    }
+
+    private static final long FIRED_RETENTION_MS = Duration.ofDays(31).toMillis();
     private final RuleContext ctx;
     private final String storeName;
     private final long windowMs;
+    private final long keepMs;
     private ProcessorContext<String, Detection> context;
-    private KeyValueStore<String, Chain> chains;
+    private KeyValueStore<String, Chains> store;
 
     KeyDestructionChainProcessor(RuleContext ctx, String storeName) {
         this.ctx = ctx;
         this.storeName = storeName;
         this.windowMs = ctx.settings().window().toMillis();
+        this.keepMs = windowMs + ctx.grace().toMillis();
     }
 
     @Override
     public void init(ProcessorContext<String, Detection> c) {
         this.context = c;
-        this.chains = c.getStateStore(storeName);
+        this.store = c.getStateStore(storeName);
     }
 
     @Override
@@ -50,79 +69,101 @@ final class KeyDestructionChainProcessor implements Processor<String, KeyEvent, 
         if (!e.isKms() || !e.succeeded() || key == null || StatelessDetection.sanctioned(record.value(), ctx)) {
             return;
         }
-        long t = e.eventTime().toEpochMilli();
-        Chain c = chains.get(key);
-        c = c == null ? Chain.EMPTY : c;
+        Step step = new Step(e.eventTime().toEpochMilli(), e.eventId(), e.principal());
+        Chains c = store.get(key);
+        c = c == null ? Chains.empty() : new Chains(new ArrayList<>(c.disables()), new ArrayList<>(c.schedules()),
+                new ArrayList<>(c.closes()), new ArrayList<>(c.fired()));
         switch (e.operation()) {
-            case DISABLE_KEY:
-                if (t > c.disableMs()) {
-                    c = new Chain(t, e.eventId(), e.principal(), c.scheduleMs(), c.scheduleId(), c.scheduleBy(), c.tier());
-                }
-                break;
-            case SCHEDULE_KEY_DELETION:
-                if (t > c.scheduleMs()) {
-                    c = new Chain(c.disableMs(), c.disableId(), c.disableBy(), t, e.eventId(), e.principal(), c.tier());
-                }
-                break;
-            case DELETE_KEY:
-                if (c.tier() == 0) {
-                    c = new Chain(c.disableMs(), c.disableId(), c.disableBy(), c.scheduleMs(), c.scheduleId(),
-                            c.scheduleBy(), 1);
-                    chains.put(key, c);
-                    emit(key, c, e, record.timestamp(), false);
-                }
+            case DISABLE_KEY -> c.disables().add(step);
+            case SCHEDULE_KEY_DELETION -> c.schedules().add(step);
+            case ENABLE_KEY, CANCEL_KEY_DELETION -> c.closes().add(step);
+            case DELETE_KEY -> escalate(key, c, e, record.timestamp());
+            default -> {
                 return;
-            case ENABLE_KEY:
-            case CANCEL_KEY_DELETION:
-                if (t < c.disableMs() && t < c.scheduleMs()) {
-                    return; // an older change arriving late: the chain it would close had not started
-                }
-                if (c.tier() >= 0) {
-                    emit(key, c, e, record.timestamp(), true);
-                }
-                chains.delete(key);
-                return;
-            default:
-                return;
+            }
         }
-        chains.put(key, c);
-        if (c.tier() < 0 && c.disableId() != null && c.scheduleId() != null
-                && Math.abs(c.scheduleMs() - c.disableMs()) <= windowMs) {
-            c = new Chain(c.disableMs(), c.disableId(), c.disableBy(), c.scheduleMs(), c.scheduleId(), c.scheduleBy(), 0);
-            chains.put(key, c);
-            emit(key, c, e, record.timestamp(), false);
+        formChains(key, c, e, record.timestamp());
+        resolveChains(key, c, e, record.timestamp());
+        long horizon = context.currentStreamTimeMs() - keepMs;
+        c.disables().removeIf(s -> s.t() < horizon);
+        c.schedules().removeIf(s -> s.t() < horizon);
+        c.closes().removeIf(s -> s.t() < horizon);
+        c.fired().removeIf(f -> f.schedule().t() < context.currentStreamTimeMs() - FIRED_RETENTION_MS);
+        store.put(key, c);
+    }
+
+    private void formChains(String key, Chains c, CloudTrailEvent e, long ts) {
+        for (Step s : c.schedules()) {
+            if (c.fired().stream().anyMatch(f -> f.schedule().id().equals(s.id()))) {
+                continue;
+            }
+            Step pair = null;
+            for (Step d : c.disables()) {
+                if (Math.abs(d.t() - s.t()) <= windowMs && (pair == null || d.t() < pair.t())) {
+                    pair = d;
+                }
+            }
+            if (pair != null) {
+                Fired f = new Fired(s, pair, false, false);
+                c.fired().add(f);
+                emit(key, f, 0, false, e, ts);
+            }
         }
     }
 
-    private void emit(String key, Chain c, CloudTrailEvent e, long ts, boolean resolves) {
+    private void resolveChains(String key, Chains c, CloudTrailEvent e, long ts) {
+        for (int i = 0; i < c.fired().size(); i++) {
+            Fired f = c.fired().get(i);
+            if (!f.resolved() && c.closes().stream().anyMatch(close -> close.t() > f.schedule().t())) {
+                Fired r = new Fired(f.schedule(), f.disable(), true, f.escalated());
+                c.fired().set(i, r);
+                emit(key, r, f.escalated() ? 1 : 0, true, e, ts);
+            }
+        }
+    }
+
+    private void escalate(String key, Chains c, CloudTrailEvent e, long ts) {
+        Fired latest = null;
+        for (Fired f : c.fired()) {
+            if (!f.resolved() && !f.escalated() && f.schedule().t() <= e.eventTime().toEpochMilli()
+                    && (latest == null || f.schedule().t() > latest.schedule().t())) {
+                latest = f;
+            }
+        }
+        if (latest != null) {
+            Fired up = new Fired(latest.schedule(), latest.disable(), false, true);
+            c.fired().set(c.fired().indexOf(latest), up);
+            emit(key, up, 1, false, e, ts);
+        }
+    }
+
+    private void emit(String key, Fired f, int tier, boolean resolves, CloudTrailEvent e, long ts) {
         String region = KeyArns.regionOf(key) != null ? KeyArns.regionOf(key) : e.awsRegion();
-        Severity s = c.tier() >= 1 ? Severity.CRITICAL : ctx.settings().severity();
-        Instant first = Instant.ofEpochMilli(Math.min(c.disableMs(), c.scheduleMs()));
-        Instant last = Instant.ofEpochMilli(Math.max(Math.max(c.disableMs(), c.scheduleMs()), e.eventTime().toEpochMilli()));
-        Findings f = Findings.of(KeyDestructionChainDetection.ID, s).fingerprintOf(key, c.scheduleId())
-                .key(key).account(KeyArns.accountOf(key)).region(region)
-                .principal(c.scheduleBy() != null ? c.scheduleBy() : c.disableBy())
-                .span(first, last).tier(c.tier()).count(c.tier() >= 1 ? 3 : 2)
-                .addEvidence(c.disableId()).addEvidence(c.scheduleId()).addEvidence(e.eventId())
-                .attr("disabledBy", c.disableBy()).attr("scheduledBy", c.scheduleBy()).resolves(resolves)
+        Step s = f.schedule();
+        Step d = f.disable();
+        Findings out = Findings.of(KeyDestructionChainDetection.ID, tier >= 1 ? Severity.CRITICAL : ctx.settings().severity())
+                .fingerprintOf(key, s.id()).key(key).account(KeyArns.accountOf(key)).region(region).principal(s.by())
+                .span(Instant.ofEpochMilli(Math.min(s.t(), d.t())), Instant.ofEpochMilli(Math.max(s.t(), d.t())))
+                .tier(tier).count(tier + 2).addEvidence(d.id()).addEvidence(s.id()).addEvidence(e.eventId())
+                .attr("disabledBy", d.by()).attr("scheduledBy", s.by()).resolves(resolves)
                 .runbook(Runbooks.forKey(key, region, List.of(
                         "Who disabled the key and scheduled its deletion? Same principal, same source IP?",
                         "Is anything still encrypted under it? Cancel the deletion first, then enable the key."),
                         Runbooks.cancelKeyDeletion(key, region), Runbooks.enableKey(key, region)));
         if (resolves) {
-            f.title("Key destruction chain closed by " + e.eventName() + ": " + key)
-                    .summary(e.principal() + " called " + e.eventName() + " on the key.");
-        } else if (c.tier() >= 1) {
-            f.title("KMS key deleted after disable and scheduled deletion: " + key)
+            out.title("Key destruction chain closed: " + key).summary(e.principal() + " called " + e.eventName()
+                    + " on the key after its deletion was scheduled.");
+        } else if (tier >= 1) {
+            out.title("KMS key deleted after disable and scheduled deletion: " + key)
                     .summary("The key was disabled, scheduled for deletion and has now been deleted by KMS. "
                             + "Data encrypted under it is unrecoverable.");
         } else {
-            f.title("KMS key disabled and scheduled for deletion: " + key)
-                    .summary("The key was disabled (by " + c.disableBy() + ") and scheduled for deletion (by "
-                            + c.scheduleBy() + ") within " + ctx.settings().window().toHours() + " hours: "
-                            + "the pattern of a key being destroyed, not retired.");
+            out.title("KMS key disabled and scheduled for deletion: " + key)
+                    .summary("The key was disabled (by " + d.by() + ") and scheduled for deletion (by " + s.by()
+                            + ") within " + ctx.settings().window().toHours() + " hours: the pattern of a key being "
+                            + "destroyed, not retired.");
         }
-        Detection d = f.build();
-        context.forward(new Record<>(d.fingerprint(), d, ts));
+        Detection det = out.build();
+        context.forward(new Record<>(det.fingerprint(), det, ts));
     }
 }
