@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -35,6 +36,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -229,8 +232,14 @@ public final class AlertDelivery implements AutoCloseable {
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         trackers.forEach((tp, t) -> t.advance().ifPresent(o -> commit.put(tp, new OffsetAndMetadata(o))));
         if (!commit.isEmpty()) {
-            consumer.commitSync(commit);
-            commit.forEach((tp, o) -> trackers.get(tp).committed(o.offset()));
+            try {
+                consumer.commitSync(commit);
+                commit.forEach((tp, o) -> trackers.get(tp).committed(o.offset()));
+            } catch (CommitFailedException | RetriableException | RebalanceInProgressException e) {
+                // A rebalance took the partitions, or the coordinator moved: the next poll sorts
+                // out ownership and the next commit retries; at worst alerts are delivered again.
+                LOG.warn("Committing delivered alerts failed, will retry: {}", e.toString());
+            }
         }
     }
 

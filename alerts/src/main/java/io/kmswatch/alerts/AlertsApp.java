@@ -80,6 +80,7 @@ public final class AlertsApp implements AutoCloseable {
         KafkaStreams streams = null;
         try {
             if (settings.runDelivery()) {
+                metrics.registerSinks(config.sinks().keySet());
                 Map<String, AlertSink> sinks = factory.createAll(config.sinks());
                 delivery = new AlertDelivery(settings, config, sinks, metrics);
                 delivery.start();

@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,6 +38,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * </table>
  */
 public final class AlertsMetrics implements MeterBinder {
+    public static final String SENT = "kmswatch.alerts.sent";
+    public static final String RETRIED = "kmswatch.alerts.retried";
+    public static final String UNDELIVERABLE = "kmswatch.alerts.undeliverable";
+    public static final String DELIVERY_LATENCY = "kmswatch.alerts.delivery.latency";
+    public static final String OPEN = "kmswatch.alerts.open";
+    public static final String SILENCED = "kmswatch.alerts.silenced";
+    public static final String SUPPRESSED = "kmswatch.alerts.suppressed";
+    public static final String EMITTED = "kmswatch.alerts.emitted";
+    public static final String SKIPPED = "kmswatch.alerts.skipped";
+    /** Every meter name this binder registers (the single source for dashboards and rules checks). */
+    public static final List<String> NAMES = List.of(SENT, RETRIED, UNDELIVERABLE, DELIVERY_LATENCY, OPEN, SILENCED,
+            SUPPRESSED, EMITTED, SKIPPED);
+
     private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
     private final Map<String, OpenAlert> open = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -52,7 +67,7 @@ public final class AlertsMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         // Gauges go straight to the registry: they hold no history that a late binding could lose.
         for (Severity s : Severity.values()) {
-            Gauge.builder("kmswatch.alerts.open", this, m -> m.openCount(s))
+            Gauge.builder(OPEN, this, m -> m.openCount(s))
                     .description("Firing alerts delivered and not yet resolved nor past their suppression window")
                     .tag("severity", s.label())
                     .strongReference(true)
@@ -61,51 +76,62 @@ public final class AlertsMetrics implements MeterBinder {
         meters.add(registry);
     }
 
+    /**
+     * Creates the per-sink meters at zero for these sinks, so their series exist before the first
+     * alert (a rate over a missing series is no data, not zero).
+     */
+    public void registerSinks(Collection<String> sinks) {
+        for (String sink : sinks) {
+            sentCounter(sink, "success");
+            sentCounter(sink, "failure");
+            retriedCounter(sink);
+            undeliverableCounter(sink);
+            latency(sink);
+        }
+    }
+
     /** A sink accepted an alert after {@code latency} (retries included). */
     public void sent(String sink, Duration latency) {
-        counter("kmswatch.alerts.sent", "Alerts a sink accepted (success) or gave up on (failure)",
-                "sink", sink, "outcome", "success").increment();
+        sentCounter(sink, "success").increment();
         latency(sink).record(latency);
     }
 
     /** A sink gave up on an alert after {@code latency}. */
     public void failed(String sink, Duration latency) {
-        counter("kmswatch.alerts.sent", "Alerts a sink accepted (success) or gave up on (failure)",
-                "sink", sink, "outcome", "failure").increment();
+        sentCounter(sink, "failure").increment();
         latency(sink).record(latency);
     }
 
     /** An attempt failed and will be retried. */
     public void retried(String sink) {
-        counter("kmswatch.alerts.retried", "Delivery attempts that failed and were retried", "sink", sink).increment();
+        retriedCounter(sink).increment();
     }
 
     /** An alert was written to the dead-letter topic for a sink. */
     public void undeliverable(String sink) {
-        counter("kmswatch.alerts.undeliverable", "Alerts written to the dead-letter topic after the last attempt",
-                "sink", sink).increment();
+        undeliverableCounter(sink).increment();
     }
 
     /** A silence kept an alert from every sink. */
     public void silenced(String detection) {
-        counter("kmswatch.alerts.silenced", "Alerts a silence kept from every sink", "detection", detection).increment();
+        counter(SILENCED, "Alerts a silence kept from every sink", "detection", detection).increment();
     }
 
     /** A firing was folded into an open alert without a notification. */
     public void suppressed(String detection) {
-        counter("kmswatch.alerts.suppressed", "Detection firings folded into an open alert within its suppression window",
+        counter(SUPPRESSED, "Detection firings folded into an open alert within its suppression window",
                 "detection", detection).increment();
     }
 
     /** An alert update was written to kms-alerts. */
     public void emitted(Alert alert) {
-        counter("kmswatch.alerts.emitted", "Alert updates (new, escalated, resolved) written to kms-alerts",
+        counter(EMITTED, "Alert updates (new, escalated, resolved) written to kms-alerts",
                 "detection", alert.detection(), "status", alert.status().label()).increment();
     }
 
     /** An unreadable record was skipped (it stays on its topic; the log names its offset). */
     public void skipped(String reason) {
-        counter("kmswatch.alerts.skipped", "Unreadable records skipped by the alert manager or delivery loop",
+        counter(SKIPPED, "Unreadable records skipped by the alert manager or delivery loop",
                 "reason", reason).increment();
     }
 
@@ -130,12 +156,24 @@ public final class AlertsMetrics implements MeterBinder {
         return open.values().stream().filter(o -> o.severity == s).count();
     }
 
+    private Counter sentCounter(String sink, String outcome) {
+        return counter(SENT, "Alerts a sink accepted (success) or gave up on (failure)", "sink", sink, "outcome", outcome);
+    }
+
+    private Counter retriedCounter(String sink) {
+        return counter(RETRIED, "Delivery attempts that failed and were retried", "sink", sink);
+    }
+
+    private Counter undeliverableCounter(String sink) {
+        return counter(UNDELIVERABLE, "Alerts written to the dead-letter topic after the last attempt", "sink", sink);
+    }
+
     private Counter counter(String name, String description, String... tags) {
         return Counter.builder(name).description(description).tags(tags).register(meters);
     }
 
     private Timer latency(String sink) {
-        return Timer.builder("kmswatch.alerts.delivery.latency")
+        return Timer.builder(DELIVERY_LATENCY)
                 .description("Time from polling an alert to its settling on a sink (accepted or given up), retries included")
                 .tag("sink", sink)
                 .register(meters);

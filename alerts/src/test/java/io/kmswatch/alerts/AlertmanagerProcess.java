@@ -9,15 +9,18 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real Prometheus Alertmanager (Debian package {@code prometheus-alertmanager}, binary
- * {@code /usr/bin/prometheus-alertmanager}) on a free loopback port, with its own config and
+ * {@code prometheus-alertmanager} on PATH) on a free loopback port, with its own config and
  * storage in a temporary directory and clustering off. Started by the test, stopped by its PID.
  */
 final class AlertmanagerProcess implements AutoCloseable {
-    static final String BINARY = "/usr/bin/prometheus-alertmanager";
+    /** Debian names the binary prometheus-alertmanager; upstream tarballs call it alertmanager. */
+    static final List<String> NAMES = List.of("prometheus-alertmanager", "alertmanager");
 
     private final Process process;
     private final int port;
@@ -31,10 +34,8 @@ final class AlertmanagerProcess implements AutoCloseable {
 
     /** Starts with a route to a webhook receiver at {@code hook}, and waits for {@code /-/ready}. */
     static AlertmanagerProcess start(Path dir, URI hook) throws IOException, InterruptedException {
-        if (!Files.isExecutable(Path.of(BINARY))) {
-            throw new IllegalStateException(BINARY + " is missing: install the Debian package prometheus-alertmanager "
-                    + "(the project's test script does)");
-        }
+        String binary = binary().orElseThrow(() -> new IllegalStateException("no " + NAMES + " on PATH: install the "
+                + "Debian package prometheus-alertmanager (scripts/test does)"));
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -55,7 +56,7 @@ final class AlertmanagerProcess implements AutoCloseable {
                 """.formatted(hook));
         Path data = Files.createDirectories(dir.resolve("am-data"));
         Path log = dir.resolve("alertmanager.log");
-        Process p = new ProcessBuilder(BINARY, "--config.file=" + config, "--storage.path=" + data,
+        Process p = new ProcessBuilder(binary, "--config.file=" + config, "--storage.path=" + data,
                 "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address=",
                 "--web.external-url=http://127.0.0.1:" + port + "/")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -78,6 +79,18 @@ final class AlertmanagerProcess implements AutoCloseable {
             }
             Thread.sleep(100);
         }
+    }
+
+    private static Optional<String> binary() {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(java.io.File.pathSeparator)) {
+            for (String name : NAMES) {
+                Path p = Path.of(dir, name);
+                if (Files.isExecutable(p)) {
+                    return Optional.of(p.toString());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     URI url(String path) {

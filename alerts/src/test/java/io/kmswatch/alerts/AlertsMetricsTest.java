@@ -49,6 +49,19 @@ class AlertsMetricsTest {
     }
 
     @Test
+    void shouldExposePerSinkSeriesAtZeroBeforeTheFirstAlert() {
+        AlertsMetrics m = new AlertsMetrics();
+        SimpleMeterRegistry r = new SimpleMeterRegistry();
+        m.bindTo(r);
+        m.registerSinks(List.of("slack", "am"));
+
+        assertThat(r.get(AlertsMetrics.SENT).tag("sink", "am").tag("outcome", "failure").counter().count()).isZero();
+        assertThat(r.get(AlertsMetrics.UNDELIVERABLE).tag("sink", "slack").counter().count()).isZero();
+        assertThat(r.get(AlertsMetrics.DELIVERY_LATENCY).tag("sink", "am").timer().count()).isZero();
+        assertThat(r.getMeters()).extracting(meter -> meter.getId().getName()).isSubsetOf(AlertsMetrics.NAMES);
+    }
+
+    @Test
     void shouldCountOpenAlertsBySeverityUntilResolvedOrPastWindow() {
         AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-29T06:00:00Z"));
         Clock clock = new Clock() {

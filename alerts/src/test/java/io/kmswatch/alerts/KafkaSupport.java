@@ -26,13 +26,28 @@ final class KafkaSupport {
         Topics topics = Topics.withPrefix("it-" + UUID.randomUUID().toString().substring(0, 8) + "-");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             AlertsApp.createTopics(admin, topics, partitions);
+            List<String> names = List.of(topics.kmsDetections().name(), topics.kmsAlerts().name(),
+                    topics.kmsAlertsUndeliverable().name());
+            // A producer that races the new partitions' leader election can be answered
+            // NOT_LEADER_OR_FOLLOWER for its first batch while later ones land; wait for leaders first.
+            await(Duration.ofSeconds(30), "leaders for " + names, () -> {
+                try {
+                    return admin.describeTopics(names).allTopicNames().get().values().stream()
+                            .allMatch(d -> d.partitions().size() == partitions
+                                    && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                } catch (Exception e) {
+                    return false;
+                }
+            });
         }
         return topics;
     }
 
     static <K, V> void produce(EmbeddedKafkaBroker broker, Topic<K, V> topic, List<Map.Entry<K, V>> records) {
+        // One request in flight: a retried first batch cannot be overtaken by the next (see topics()).
         try (KafkaProducer<K, V> p = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers(),
-                "acks", "all"), topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+                "acks", "all", "max.in.flight.requests.per.connection", 1), topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
             for (Map.Entry<K, V> r : records) {
                 p.send(new ProducerRecord<>(topic.name(), r.getKey(), r.getValue()));
             }
