@@ -222,4 +222,32 @@ class AlertDeliveryIT {
         assertThat(repeats).isLessThan(60);
         assertThat(keys.size()).isGreaterThanOrEqualTo(60);
     }
+
+    @Test
+    void shouldSkipUnreadableRecordsAndProduceToAnExtraTopicKeyedByAlertId(EmbeddedKafkaBroker broker) {
+        Topics topics = KafkaSupport.topics(broker, 1);
+        String audit = topics.prefix() + "audit-alerts";
+        broker.createTopics(1, audit);
+        Map<String, SinkConfig> sinks = new LinkedHashMap<>();
+        sinks.put("audit", new SinkConfig.Kafka(audit));
+        sinks.put("bus", new SinkConfig.Kafka(null));
+        AlertsMetrics metrics = new AlertsMetrics();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        metrics.bindTo(registry);
+        var raw = new io.kmswatch.events.Topic<>(topics.kmsAlerts().name(),
+                org.apache.kafka.common.serialization.Serdes.String(), org.apache.kafka.common.serialization.Serdes.ByteArray());
+        KafkaSupport.produce(broker, raw, List.of(Map.entry("junk", "{not json".getBytes(StandardCharsets.UTF_8))));
+        List<Map.Entry<String, Alert>> input = alerts(2, List.of("audit", "bus"));
+        KafkaSupport.produce(broker, topics.kmsAlerts(), input);
+
+        start(broker, topics, "kafka-" + topics.prefix(), config(sinks, DeliveryConfig.defaultConfig()), metrics);
+
+        var auditTopic = new io.kmswatch.events.Topic<>(audit, org.apache.kafka.common.serialization.Serdes.String(),
+                topics.kmsAlerts().valueSerde());
+        List<Alert> copied = KafkaSupport.readUntil(broker, auditTopic, l -> l.size() >= 2, Duration.ofSeconds(30));
+        assertThat(copied).extracting(Alert::id).containsExactlyElementsOf(input.stream().map(Map.Entry::getKey).toList());
+        await(Duration.ofSeconds(30), "no-op kafka sink settled", () -> registry.find(AlertsMetrics.SENT)
+                .tag("sink", "bus").tag("outcome", "success").counters().stream().mapToDouble(c -> c.count()).sum() == 2);
+        assertThat(registry.get(AlertsMetrics.SKIPPED).tag("reason", "bad-alert").counter().count()).isEqualTo(1.0);
+    }
 }

@@ -327,4 +327,23 @@ class AlertTopologyTest {
         assertThat(store.get(AlertTopology.conditionKey(Detections.fire().key(Detections.OTHER_KEY).build())))
                 .isNotNull();
     }
+
+    @Test
+    void shouldSkipUnreadableDetectionAndKeepProcessing() {
+        driver = new TopologyTestDriver(AlertTopology.build(config(), TOPICS),
+                AlertsApp.streamsProperties(AlertsAppSettings.of("unused:9092").withStateDir(stateDir)
+                        .withApplicationId("alerts-test")), WALL);
+        var raw = driver.createInputTopic(TOPICS.kmsDetections().name(),
+                org.apache.kafka.common.serialization.Serdes.String().serializer(),
+                org.apache.kafka.common.serialization.Serdes.ByteArray().serializer());
+        out = driver.createOutputTopic(TOPICS.kmsAlerts().name(), TOPICS.kmsAlerts().keySerde().deserializer(),
+                TOPICS.kmsAlerts().valueSerde().deserializer());
+        raw.pipeInput("fp-bad", "{\"fingerprint\": 42".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        raw.pipeInput("fp-bad", "{\"detection\": \"no-fingerprint\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Detection ok = Detections.fire().build();
+        raw.pipeInput(ok.fingerprint(), TOPICS.kmsDetections().valueSerde().serializer().serialize("t", ok));
+
+        assertThat(out.readValuesToList()).singleElement()
+                .satisfies(a -> assertThat(a.fingerprint()).isEqualTo(ok.fingerprint()));
+    }
 }

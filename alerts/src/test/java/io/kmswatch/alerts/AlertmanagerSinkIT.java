@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kmswatch.alerts.sink.AlertmanagerSink;
 import io.kmswatch.alerts.sink.SinkConfig;
 import io.kmswatch.alerts.sink.SinkFactory;
 import io.kmswatch.broker.EmbeddedKafkaBroker;
@@ -102,6 +103,27 @@ class AlertmanagerSinkIT {
             } finally {
                 delivery.close(Duration.ZERO);
             }
+        }
+    }
+
+    @Test
+    void shouldReplaceOldSeverityWhenAlertEscalates() throws Exception {
+        try (StubReceiver hook = new StubReceiver();
+             AlertmanagerProcess am = AlertmanagerProcess.start(dir, hook.url("/am-hook"));
+             AlertmanagerSink sink = new AlertmanagerSink("am", new SinkConfig.Alertmanager(am.url(""), null, null, null),
+                     Duration.ofSeconds(5), d -> Duration.ofHours(1), Clock.systemUTC())) {
+            String id = AlertTopology.alertId("fp-esc", Instant.now());
+            sink.deliver(Detections.fire().fingerprint("fp-esc").severity(io.kmswatch.events.Severity.MEDIUM)
+                    .at(Instant.now()).alert(id, List.of("am")));
+            await(Duration.ofSeconds(15), "medium alert shown", () -> alertsWithId(am, id).size() == 1);
+
+            sink.deliver(Detections.fire().fingerprint("fp-esc").severity(io.kmswatch.events.Severity.HIGH)
+                    .at(Instant.now()).alert(id, List.of("am")));
+
+            await(Duration.ofSeconds(15), "only the high alert active", () -> {
+                JsonNode shown = alertsWithId(am, id);
+                return shown.size() == 1 && shown.get(0).path("labels").path("severity").asText().equals("high");
+            });
         }
     }
 }
