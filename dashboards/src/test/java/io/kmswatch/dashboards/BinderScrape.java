@@ -55,6 +55,7 @@ final class BinderScrape {
 
         AlertsMetrics alerts = new AlertsMetrics();
         alerts.bindTo(registry);
+        alerts.registerSinks(List.of("console", "webhook"));
         alerts.sent("console", Duration.ofMillis(3));
         alerts.failed("webhook", Duration.ofMillis(30));
         alerts.retried("webhook");
