@@ -6,6 +6,7 @@ import io.kmswatch.events.Alert;
 import io.kmswatch.events.Json;
 import io.kmswatch.events.Topic;
 import io.kmswatch.events.UndeliverableAlert;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -213,7 +215,7 @@ public final class AlertDelivery implements AutoCloseable {
         }
         try {
             return Json.MAPPER.readValue(r.value(), Alert.class);
-        } catch (java.io.IOException | IllegalArgumentException | NullPointerException e) {
+        } catch (IOException | IllegalArgumentException | NullPointerException e) {
             metrics.skipped("bad-alert");
             LOG.warn("Skipping unreadable alert at {}-{}@{} (left on the topic): {}", r.topic(), r.partition(),
                     r.offset(), e.getMessage());
@@ -349,9 +351,9 @@ public final class AlertDelivery implements AutoCloseable {
             open.remove(offset);
         }
 
-        java.util.Optional<Long> advance() {
+        Optional<Long> advance() {
             long point = open.isEmpty() ? next : open.first();
-            return point > committed && point >= 0 ? java.util.Optional.of(point) : java.util.Optional.empty();
+            return point > committed && point >= 0 ? Optional.of(point) : Optional.empty();
         }
 
         void committed(long offset) {

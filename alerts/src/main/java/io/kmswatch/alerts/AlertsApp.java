@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -144,7 +145,7 @@ public final class AlertsApp implements AutoCloseable {
                 topics.kmsAlertsUndeliverable().name());
         List<NewTopic> create = new ArrayList<>();
         for (String n : names) {
-            create.add(new NewTopic(n, java.util.Optional.of(partitions), java.util.Optional.empty())
+            create.add(new NewTopic(n, Optional.of(partitions), Optional.empty())
                     .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
         }
         admin.createTopics(create).values().forEach((name, f) -> {

@@ -3,6 +3,7 @@ package io.kmswatch.alerts.sink;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.net.URI;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -135,12 +136,12 @@ public sealed interface SinkConfig {
      * @param resolveTimeout the {@code endsAt} horizon given to a firing alert on each post, so an
      *                       alert nobody re-posts (this process stopped) lapses by itself
      */
-    record Alertmanager(URI url, URI generatorUrl, java.time.Duration repostInterval,
-                        java.time.Duration resolveTimeout) implements SinkConfig {
+    record Alertmanager(URI url, URI generatorUrl, Duration repostInterval,
+                        Duration resolveTimeout) implements SinkConfig {
         public Alertmanager {
             requireHttp(url, "alertmanager");
-            repostInterval = repostInterval == null ? java.time.Duration.ofMinutes(1) : repostInterval;
-            resolveTimeout = resolveTimeout == null ? java.time.Duration.ofMinutes(5) : resolveTimeout;
+            repostInterval = repostInterval == null ? Duration.ofMinutes(1) : repostInterval;
+            resolveTimeout = resolveTimeout == null ? Duration.ofMinutes(5) : resolveTimeout;
             if (repostInterval.isNegative() || repostInterval.isZero()) {
                 throw new IllegalArgumentException("alertmanager repostInterval must be positive");
             }
