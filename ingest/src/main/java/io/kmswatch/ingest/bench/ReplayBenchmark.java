@@ -1,0 +1,253 @@
+package io.kmswatch.ingest.bench;
+
+import io.kmswatch.events.CloudTrailCodec;
+import io.kmswatch.events.CloudTrailEvent;
+import io.kmswatch.events.Rejected;
+import io.kmswatch.events.bench.Measurement;
+import io.kmswatch.ingest.EventPublisher;
+import io.kmswatch.ingest.IngestConfig;
+import io.kmswatch.ingest.IngestException;
+import io.kmswatch.ingest.IngestService;
+import io.kmswatch.ingest.IngestSummary;
+import io.kmswatch.ingest.IngestTopics;
+import io.kmswatch.ingest.files.FilesConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Replay throughput of gzip CloudTrail log files into Kafka (the files source end to end: read,
+ * gunzip, parse, filter, produce with acks=all, per-file acknowledgement tracking, checkpoints),
+ * reported beside two references measured in the same run on the same broker:
+ * <ul>
+ *   <li>raw produce ({@code kafka-producer-perf-test} style): the same records' bytes, keys and
+ *       timestamps, already in memory, sent with the same producer settings;</li>
+ *   <li>the codec's own parse rate of the same files, no Kafka.</li>
+ * </ul>
+ * Target: replay ≥ {@value #TARGET} of raw produce. Runs are interleaved; medians are reported.
+ * The {@code app}'s {@code bench} command calls {@link #run} with its broker's settings.
+ */
+public final class ReplayBenchmark {
+    /** Replay over raw produce that the design asks for. */
+    public static final double TARGET = 0.7;
+
+    /**
+     * @param records records per pass; {@code bytes} their JSON size; {@code files} files per pass
+     */
+    public record Result(long records, long bytes, int files, Measurement replay, Measurement rawProduce,
+                         Measurement codec) {
+        public double replayToRawProduce() {
+            return replay.ratioTo(rawProduce);
+        }
+
+        public double replayToCodec() {
+            return replay.ratioTo(codec);
+        }
+
+        public boolean meetsTarget() {
+            return replayToRawProduce() >= TARGET;
+        }
+
+        /** A few lines for a terminal. */
+        public String report() {
+            return String.format("replay benchmark: %d files, %,d records (%,.1f MB JSON) per pass%n"
+                            + "  replay       %,10.0f rec/s  (min %,.0f, max %,.0f, %d runs)%n"
+                            + "  raw produce  %,10.0f rec/s  (min %,.0f, max %,.0f)%n"
+                            + "  codec parse  %,10.0f rec/s%n"
+                            + "  replay / raw produce = %.2f (target >= %.1f: %s); replay / codec = %.2f",
+                    files, records, bytes / 1e6, replay.median(), replay.min(), replay.max(), replay.runs(),
+                    rawProduce.median(), rawProduce.min(), rawProduce.max(), codec.median(),
+                    replayToRawProduce(), TARGET, meetsTarget() ? "met" : "NOT met", replayToCodec());
+        }
+    }
+
+    private final List<Path> inputs;
+
+    /** Benchmarks the given files or directories (any wrapper; gzip is what the target is about). */
+    public ReplayBenchmark(List<Path> inputs) {
+        this.inputs = List.copyOf(inputs);
+    }
+
+    /**
+     * Writes {@code files} gzip log files of {@code recordsPerFile} realistic KMS records each, in
+     * the S3 delivery layout under {@code dir}, and benchmarks them.
+     */
+    public static ReplayBenchmark synthetic(Path dir, int files, int recordsPerFile) {
+        String[] ops = {"Decrypt", "GenerateDataKey", "Encrypt", "Decrypt"};
+        long n = 0;
+        for (int f = 0; f < files; f++) {
+            Path file = dir.resolve(String.format("AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/01/"
+                    + "111122223333_CloudTrail_us-east-1_20240301T12%02dZ_%016d.json.gz", f % 60, f));
+            StringBuilder sb = new StringBuilder("{\"Records\":[");
+            for (int r = 0; r < recordsPerFile; r++, n++) {
+                String key = String.format("arn:aws:kms:us-east-1:111122223333:key/%08x-0000-4000-8000-%012x",
+                        n % 50, n % 50);
+                sb.append(r == 0 ? "" : ",").append("{\"eventVersion\":\"1.08\",\"userIdentity\":{\"type\":"
+                        + "\"AssumedRole\",\"principalId\":\"AROAEXAMPLE:s").append(n % 7).append("\",\"arn\":"
+                        + "\"arn:aws:sts::111122223333:assumed-role/app").append(n % 13).append("/s").append(n % 7)
+                        .append("\",\"accountId\":\"111122223333\",\"accessKeyId\":\"ASIAEXAMPLE\",\"sessionContext\":"
+                        + "{\"sessionIssuer\":{\"type\":\"Role\",\"principalId\":\"AROAEXAMPLE\",\"arn\":"
+                        + "\"arn:aws:iam::111122223333:role/app").append(n % 13).append("\",\"accountId\":"
+                        + "\"111122223333\",\"userName\":\"app").append(n % 13).append("\"},\"attributes\":"
+                        + "{\"creationDate\":\"2024-03-01T11:00:00Z\",\"mfaAuthenticated\":\"false\"}}},"
+                        + "\"eventTime\":\"2024-03-01T12:").append(String.format("%02d:%02d", (n / 60) % 60, n % 60))
+                        .append("Z\",\"eventSource\":\"kms.amazonaws.com\",\"eventName\":\"").append(ops[(int) (n % 4)])
+                        .append("\",\"awsRegion\":\"us-east-1\",\"sourceIPAddress\":\"192.0.2.").append(n % 200)
+                        .append("\",\"userAgent\":\"aws-sdk-java/2.25.0 Linux/6.1 OpenJDK_64-Bit_Server_VM/17.0.9\","
+                        + "\"requestParameters\":{\"encryptionAlgorithm\":\"SYMMETRIC_DEFAULT\",\"encryptionContext\":"
+                        + "{\"aws:s3:arn\":\"arn:aws:s3:::bucket/object-").append(n).append("\"}},\"responseElements\":"
+                        + "null,\"requestID\":\"").append(String.format("%08x-1111-4000-8000-%012x", n, n))
+                        .append("\",\"eventID\":\"").append(String.format("%08x-2222-4000-8000-%012x", n, n))
+                        .append("\",\"readOnly\":true,\"resources\":[{\"accountId\":\"111122223333\",\"type\":"
+                        + "\"AWS::KMS::Key\",\"ARN\":\"").append(key).append("\"}],\"eventType\":\"AwsApiCall\","
+                        + "\"managementEvent\":true,\"recipientAccountId\":\"111122223333\",\"eventCategory\":"
+                        + "\"Management\",\"tlsDetails\":{\"tlsVersion\":\"TLSv1.3\",\"cipherSuite\":"
+                        + "\"TLS_AES_128_GCM_SHA256\",\"clientProvidedHostHeader\":\"kms.us-east-1.amazonaws.com\"}}");
+            }
+            sb.append("]}");
+            try {
+                Files.createDirectories(file.getParent());
+                try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file), 64 * 1024)) {
+                    out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write benchmark file " + file, e);
+            }
+        }
+        return new ReplayBenchmark(List.of(dir));
+    }
+
+    /**
+     * Runs {@code runs} interleaved replay and raw-produce passes (after one unmeasured warm-up of
+     * each), plus the codec's parse rate.
+     *
+     * @param kafka producer settings of the broker to measure against (bootstrap servers…)
+     * @throws IngestException when Kafka fails
+     */
+    public Result run(Map<String, ?> kafka, int runs) {
+        List<Path> files = new ArrayList<>();
+        for (Path p : inputs) {
+            files.addAll(Files.isDirectory(p) ? CloudTrailCodec.listFiles(p) : List.of(p));
+        }
+        List<ProducerRecord<String, byte[]>> records = load(files);
+        long bytes = records.stream().mapToLong(r -> r.value().length).sum();
+        double[] replay = new double[runs];
+        double[] raw = new double[runs];
+        for (int i = -1; i < runs; i++) {
+            double r = replayPass(kafka);
+            double p = rawPass(kafka, records);
+            if (i >= 0) {
+                replay[i] = r;
+                raw[i] = p;
+            }
+        }
+        List<byte[]> contents = new ArrayList<>();
+        for (Path f : files) {
+            try {
+                contents.add(Files.readAllBytes(f));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        double[] codec = new double[Math.max(3, runs)];
+        codecPass(contents);
+        for (int i = 0; i < codec.length; i++) {
+            codec[i] = codecPass(contents);
+        }
+        return new Result(records.size(), bytes, files.size(), Measurement.of("replay", replay),
+                Measurement.of("raw produce", raw), Measurement.of("codec", codec));
+    }
+
+    /** The codec alone over the same (gzip) file bytes, in memory: records/s. */
+    private static double codecPass(List<byte[]> contents) {
+        CloudTrailCodec codec = new CloudTrailCodec();
+        long[] n = {0};
+        CloudTrailCodec.Sink sink = new CloudTrailCodec.Sink() {
+            @Override
+            public void record(CloudTrailEvent e, String location) {
+                // what replay derives per record: the partition key and the filter's eventSource
+                if (e.partitionKey() != null && e.isKms()) {
+                    n[0]++;
+                }
+            }
+
+            @Override
+            public void rejected(Rejected r) {
+                // not part of the measurement
+            }
+        };
+        long start = System.nanoTime();
+        for (byte[] c : contents) {
+            codec.read(new ByteArrayInputStream(c), "bench", sink);
+        }
+        return n[0] * 1e9 / (System.nanoTime() - start);
+    }
+
+    private static IngestConfig freshConfig(Map<String, ?> kafka) {
+        Map<String, String> k = new LinkedHashMap<>();
+        kafka.forEach((key, v) -> k.put(key, String.valueOf(v)));
+        return new IngestConfig("bench-" + UUID.randomUUID().toString().substring(0, 8) + ".", null, true, 4, null, k,
+                null);
+    }
+
+    private double replayPass(Map<String, ?> kafka) {
+        IngestSummary s = IngestService.replay(freshConfig(kafka), Map.of(),
+                new FilesConfig(inputs, false, null, false, null), new SimpleMeterRegistry());
+        return s.recordsPerSecond();
+    }
+
+    private static double rawPass(Map<String, ?> kafka, List<ProducerRecord<String, byte[]>> records) {
+        IngestConfig config = freshConfig(kafka);
+        IngestTopics.ensure(config, config.kafka());
+        String topic = config.topics().kmsEvents().name();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                EventPublisher.producerSettings(config.kafka(), "bench-raw"), new StringSerializer(),
+                new ByteArraySerializer())) {
+            long start = System.nanoTime();
+            for (ProducerRecord<String, byte[]> r : records) {
+                producer.send(new ProducerRecord<>(topic, null, r.timestamp(), r.key(), r.value()));
+            }
+            producer.flush();
+            return records.size() * 1e9 / (System.nanoTime() - start);
+        }
+    }
+
+    /** The records of the files, as raw produce sends them. */
+    private static List<ProducerRecord<String, byte[]>> load(List<Path> files) {
+        List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+        CloudTrailCodec codec = new CloudTrailCodec();
+        for (Path f : files) {
+            codec.read(f, new CloudTrailCodec.Sink() {
+                @Override
+                public void record(CloudTrailEvent e, String location) {
+                    out.add(new ProducerRecord<>("raw", null, e.eventTime().toEpochMilli(), e.partitionKey(),
+                            e.rawBytes()));
+                }
+
+                @Override
+                public void rejected(Rejected r) {
+                    // not part of either measurement
+                }
+            });
+        }
+        if (out.isEmpty()) {
+            throw new IngestException("no CloudTrail records in " + files.size() + " benchmark files");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,34 @@
+package io.kmswatch.ingest.bench;
+
+import io.kmswatch.broker.EmbeddedKafkaBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs {@link ReplayBenchmark} against a fresh embedded broker (not a test: speed is measured here,
+ * not asserted). Arguments: {@code [runs] [path…]}; without paths, 40 synthetic gzip files of 1,000
+ * KMS records each.
+ *
+ * <pre>
+ * mvn -q -pl ingest test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -DincludeScope=test
+ * java -Xmx1g -cp ingest/target/classes:ingest/target/test-classes:$(cat ingest/cp.txt) io.kmswatch.ingest.bench.ReplayBench 3
+ * </pre>
+ */
+final class ReplayBench {
+    private ReplayBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        List<Path> paths = Arrays.stream(args).skip(1).map(Path::of).toList();
+        Path tmp = Files.createTempDirectory("replay-bench-");
+        ReplayBenchmark bench = paths.isEmpty() ? ReplayBenchmark.synthetic(tmp, 40, 1000) : new ReplayBenchmark(paths);
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            ReplayBenchmark.Result r = bench.run(Map.of("bootstrap.servers", broker.bootstrapServers()), runs);
+            System.out.println(r.report());
+        }
+    }
+}
