@@ -75,9 +75,9 @@ public final class DetectionTopology {
 
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(DedupProcessor.STORE,
-                config.dedupRetention(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()));
+                config.dedupRetention(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(InventoryProcessor.STORE),
-                Serdes.String(), new JsonSerde<>(KeyFacts.class)));
+                Serdes.String(), new JsonSerde<>(KeyFacts.class)).withCachingEnabled());
 
         KStream<String, CloudTrailEvent> input = builder.stream(topics.kmsEvents().name(),
                 Consumed.with(Serdes.String(), new CloudTrailEventSerde())
@@ -91,8 +91,7 @@ public final class DetectionTopology {
         KStream<String, KeyEvent> byPrincipal = null;
         if (!perPrincipal.isEmpty()) {
             byPrincipal = unique
-                    .filter((k, e) -> e.principal() != null && perPrincipal.stream().anyMatch(r -> r.wants(e)),
-                            Named.as("principal-rules-want"))
+                    .process(() -> new PrincipalRouting(perPrincipal), Named.as("principal-rules-want"))
                     .selectKey((k, e) -> e.principal(), Named.as("key-by-principal"))
                     .repartition(Repartitioned.with(Serdes.String(), new CloudTrailEventSerde()).withName(BY_PRINCIPAL))
                     .mapValues(e -> new KeyEvent(e, null), Named.as("principal-events"));

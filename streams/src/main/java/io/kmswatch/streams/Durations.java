@@ -43,7 +43,8 @@ public final class Durations {
         throw new IllegalArgumentException("'" + text + "' is not a duration (use e.g. 90s, 15m, 2h, 7d or PT15M)");
     }
 
-    static SimpleModule module() {
+    /** A Jackson module that reads {@link Duration} in both forms; register it on the app's YAML mapper. */
+    public static SimpleModule module() {
         SimpleModule m = new SimpleModule("kmswatch-durations");
         m.addDeserializer(Duration.class, new JsonDeserializer<>() {
             @Override

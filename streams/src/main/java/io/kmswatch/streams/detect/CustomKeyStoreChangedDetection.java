@@ -33,6 +33,9 @@ public final class CustomKeyStoreChangedDetection extends StatelessDetection {
             return List.of();
         }
         KmsOperation op = e.operation();
+        if (op != KmsOperation.CREATE_KEY && !op.name().contains("CUSTOM_KEY_STORE")) {
+            return List.of();
+        }
         String origin = e.requestParameters().path("origin").asText("");
         boolean storeOp = op == KmsOperation.CREATE_CUSTOM_KEY_STORE || op == KmsOperation.UPDATE_CUSTOM_KEY_STORE
                 || op == KmsOperation.CONNECT_CUSTOM_KEY_STORE || op == KmsOperation.DISCONNECT_CUSTOM_KEY_STORE

@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -34,6 +36,16 @@ final class DecryptSpikeProcessor extends CountingProcessor {
     private final int gap;
     private final int learning;
     private KeyValueStore<String, Long> firstSeen;
+    /**
+     * Learned baselines by entity and window start. A learned baseline never changes (its windows are
+     * closed and an entity stays learned), so it is computed once instead of on every event.
+     */
+    private final Map<String, long[]> learned = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+            return size() > 50_000;
+        }
+    };
 
     DecryptSpikeProcessor(RuleContext ctx, String store, String firstSeenStore, boolean perPrincipal) {
         super(DecryptSpikeDetection.ID, store, ctx.settings().window(), ctx.grace(), ctx.metrics());
@@ -75,6 +87,18 @@ final class DecryptSpikeProcessor extends CountingProcessor {
 
     /** The median count of the baseline windows of {@code windowStart}, or -1 while still learning. */
     long baseline(String entity, long windowStart) {
+        long[] memo = learned.get(entity);
+        if (memo != null && memo[0] == windowStart) {
+            return memo[1];
+        }
+        long base = computeBaseline(entity, windowStart);
+        if (base >= 0) {
+            learned.put(entity, new long[] {windowStart, base});
+        }
+        return base;
+    }
+
+    private long computeBaseline(String entity, long windowStart) {
         long from = windowStart - (long) (gap + learning) * sizeMs;
         long to = windowStart - (long) (gap + 1) * sizeMs;
         Long seen = firstSeen.get(entity);

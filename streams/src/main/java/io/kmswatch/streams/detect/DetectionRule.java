@@ -33,6 +33,16 @@ public interface DetectionRule {
         return true;
     }
 
+    /**
+     * For {@link Scope#PRINCIPAL} rules that only care about the first sighting of something (a
+     * principal's IP): a key under which a later event adds nothing once an earlier-or-equal one was
+     * sent through the repartition, so the repartition carries first sightings, not all traffic.
+     * Null (the default) sends every wanted event.
+     */
+    default String redundancyKey(CloudTrailEvent event) {
+        return null;
+    }
+
     /** The rule's default settings (severity, thresholds, windows…); config overrides any of them. */
     RuleSettings defaults();
 

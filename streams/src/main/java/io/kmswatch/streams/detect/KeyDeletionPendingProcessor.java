@@ -54,9 +54,13 @@ final class KeyDeletionPendingProcessor implements Processor<String, KeyEvent, S
         if (!e.isKms() || !e.succeeded() || key == null) {
             return;
         }
+        KmsOperation op = e.operation();
+        if (op != KmsOperation.SCHEDULE_KEY_DELETION && op != KmsOperation.CANCEL_KEY_DELETION
+                && op != KmsOperation.DELETE_KEY) {
+            return;
+        }
         long t = e.eventTime().toEpochMilli();
         Pending p = pending.get(key);
-        KmsOperation op = e.operation();
         if (op == KmsOperation.SCHEDULE_KEY_DELETION) {
             if (StatelessDetection.sanctioned(record.value(), ctx) || (p != null && p.cancelledAtMs() > t)
                     || (p != null && p.scheduledAtMs() > t)) {

@@ -69,6 +69,12 @@ final class KeyDestructionChainProcessor implements Processor<String, KeyEvent, 
         if (!e.isKms() || !e.succeeded() || key == null || StatelessDetection.sanctioned(record.value(), ctx)) {
             return;
         }
+        switch (e.operation()) {
+            case DISABLE_KEY, SCHEDULE_KEY_DELETION, ENABLE_KEY, CANCEL_KEY_DELETION, DELETE_KEY -> { }
+            default -> {
+                return; // most traffic is cryptographic: leave the store alone
+            }
+        }
         Step step = new Step(e.eventTime().toEpochMilli(), e.eventId(), e.principal());
         Chains c = store.get(key);
         c = c == null ? Chains.empty() : new Chains(new ArrayList<>(c.disables()), new ArrayList<>(c.schedules()),

@@ -67,7 +67,8 @@ public record KeyFacts(String keyArn, String accountId, String region, String st
             return with(first, lastUsed);
         }
         if (op.isCryptographic()) {
-            Instant used = lastUsed == null || t.isAfter(lastUsed) ? t : lastUsed;
+            // "Last used" to the minute: a busy key would otherwise rewrite its facts on every call.
+            Instant used = lastUsed == null || t.isAfter(lastUsed.plusSeconds(59)) ? t : lastUsed;
             String s = UNKNOWN.equals(state) ? "Enabled" : state;
             return new KeyFacts(keyArn, accountId, region, s, rotationEnabled, origin, tags, first, used,
                     stateChangedAt, pendingDeletionDate, lastStateChangeEventId, lastStateChange, lastStateChangeBy);

@@ -35,6 +35,12 @@ public final class NewSourceIpDetection implements DetectionRule {
         return e.isKms() && e.succeeded() && !e.isServiceCaller() && Callers.isIpLiteral(e.sourceIpAddress());
     }
 
+    /** Only the earliest call of a principal from an IP can be news. */
+    @Override
+    public String redundancyKey(CloudTrailEvent e) {
+        return e.principal() + "|" + e.sourceIpAddress();
+    }
+
     @Override
     public RuleSettings defaults() {
         return RuleSettings.unset().withEnabled(true).withSeverity(Severity.LOW).withLearningPeriod(Duration.ofDays(1));

@@ -5,13 +5,15 @@ import io.kmswatch.streams.DetectionsConfig;
 import io.kmswatch.streams.RuleSettings;
 import io.kmswatch.streams.StreamsMetrics;
 import java.time.Duration;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * What a rule gets while it adds itself to the topology: the config, its merged settings, the
- * builder (for its state stores) and the metrics.
+ * builder (for its state stores) and the metrics. Stores are cached: processors forward firings
+ * themselves, so the cache only coalesces store and changelog writes of hot keys between commits.
  *
  * @param config   never null
  * @param settings the rule's settings, defaults applied; never null
@@ -28,14 +30,27 @@ public record RuleContext(DetectionsConfig config, RuleSettings settings, Stream
     /** Adds a persistent key-value store of JSON values; returns its name. */
     public <V> String keyValueStore(String name, Class<V> type) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
-                new JsonSerde<>(type)));
+                serde(type)).withCachingEnabled());
         return name;
+    }
+
+    /** Compact serdes for the hot value types, JSON for the rest. */
+    @SuppressWarnings("unchecked")
+    static <V> Serde<V> serde(Class<V> type) {
+        if (type == Long.class) {
+            return (Serde<V>) Serdes.Long();
+        }
+        if (type == WindowBucket.class) {
+            return (Serde<V>) new WindowBucket.BinarySerde();
+        }
+        return new JsonSerde<>(type);
     }
 
     /** Adds a persistent window store of JSON values with the given retention and window size; returns its name. */
     public <V> String windowStore(String name, Duration retention, Duration window, Class<V> type) {
         builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(name, retention, window, false), Serdes.String(), new JsonSerde<>(type)));
+                Stores.persistentWindowStore(name, retention, window, false), Serdes.String(), serde(type))
+                .withCachingEnabled());
         return name;
     }
 }

@@ -1,0 +1,66 @@
+package io.kmswatch.streams;
+
+import io.kmswatch.events.CloudTrailEvent;
+import io.kmswatch.streams.detect.DetectionRule;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Chooses what goes through the one repartition by principal: events some per-principal rule
+ * {@link DetectionRule#wants wants}, minus those that rule declares redundant (a first-sighting key
+ * already sent with an earlier-or-equal event time). The memory of sent keys is a bounded in-process
+ * LRU, not a store: forgetting (a restart, an evicted entry) only sends an event again, which the
+ * receiving rule treats as already seen.
+ */
+final class PrincipalRouting implements Processor<String, CloudTrailEvent, String, CloudTrailEvent> {
+    private static final int MAX_KEYS = 100_000;
+    private final List<DetectionRule> rules;
+    private final Map<String, Long> sent = new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > MAX_KEYS;
+        }
+    };
+    private ProcessorContext<String, CloudTrailEvent> context;
+
+    PrincipalRouting(List<DetectionRule> rules) {
+        this.rules = rules;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, CloudTrailEvent> ctx) {
+        this.context = ctx;
+    }
+
+    @Override
+    public void process(Record<String, CloudTrailEvent> record) {
+        CloudTrailEvent e = record.value();
+        if (e.principal() == null) {
+            return;
+        }
+        boolean send = false;
+        for (DetectionRule rule : rules) {
+            if (!rule.wants(e)) {
+                continue;
+            }
+            String key = rule.redundancyKey(e);
+            if (key == null) {
+                send = true;
+                continue;
+            }
+            String k = rule.id() + "\u0000" + key;
+            Long before = sent.get(k);
+            if (before == null || record.timestamp() < before) {
+                sent.put(k, record.timestamp());
+                send = true;
+            }
+        }
+        if (send) {
+            context.forward(record);
+        }
+    }
+}
