@@ -53,7 +53,10 @@ final class Setup {
             if (policy != null) {
                 r.policy(policy);
             }
-        })).map(CreateKeyResponse::keyMetadata).map(m -> m.arn());
+        })).map(CreateKeyResponse::keyMetadata).map(m -> {
+            ctx.observeServerTime(m.creationDate());
+            return m.arn();
+        });
         arn.ifPresent(a -> {
             ctx.registerKey(alias, a);
             ctx.call(workload, admin, "CreateAlias", kms -> kms.createAlias(r -> r.aliasName("alias/" + alias).targetKeyId(a)));

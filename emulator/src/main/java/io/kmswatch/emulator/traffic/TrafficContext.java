@@ -12,16 +12,14 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.client.config.SdkAdvancedClientOption;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.kms.auth.scheme.KmsAuthSchemeProvider;
 import software.amazon.awssdk.services.kms.model.KmsException;
 
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.time.Clock;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,7 +33,7 @@ import java.util.function.Function;
 
 /**
  * What scenario and workload steps act through: one SDK KmsClient per simulated principal (and source address),
- * each signing with its own access key and with the emulator's clock, the ARNs of the keys created so far, and
+ * each signing with its own access key (and real time, as the emulator checks signatures against real time), the ARNs of the keys created so far, and
  * pools of ciphertexts to decrypt. Steps run one at a time on the generator thread, so the context is not
  * thread-safe and need not be; every random choice made while running draws from {@link #random()} in call
  * order, which keeps a seeded run reproducible.
@@ -46,7 +44,6 @@ final class TrafficContext implements AutoCloseable {
 
     private final TrafficWorld world;
     private final URI endpoint;
-    private final Clock signingClock;
     private final TrafficMetrics metrics;
     private final Random random;
     private final Map<String, KmsClient> clients = new HashMap<>();
@@ -57,10 +54,11 @@ final class TrafficContext implements AutoCloseable {
     private long errors;
     private long failures;
 
-    TrafficContext(TrafficWorld world, URI endpoint, Clock signingClock, TrafficMetrics metrics, long seed) {
+    private Instant lastServerTime;
+
+    TrafficContext(TrafficWorld world, URI endpoint, TrafficMetrics metrics, long seed) {
         this.world = world;
         this.endpoint = endpoint;
-        this.signingClock = signingClock;
         this.metrics = metrics;
         this.random = new Random(seed * 0x9E3779B97F4A7C15L + 7);
     }
@@ -146,9 +144,15 @@ final class TrafficContext implements AutoCloseable {
         }
     }
 
-    /** The SDK client of a principal, for calls whose exceptions the caller wants to see. */
-    KmsClient rawClient(String principal) {
-        return client(world.principal(principal), null);
+    /** Notes a time the emulator reported (a key's CreationDate): a remote emulator's clock is learnt from it. */
+    void observeServerTime(Instant t) {
+        if (t != null && (lastServerTime == null || t.isAfter(lastServerTime))) {
+            lastServerTime = t;
+        }
+    }
+
+    Optional<Instant> lastServerTime() {
+        return Optional.ofNullable(lastServerTime);
     }
 
     private KmsClient client(Principal p, String sourceIp) {
@@ -157,7 +161,6 @@ final class TrafficContext implements AutoCloseable {
     }
 
     private KmsClient newClient(Principal p, String ip) {
-        KmsAuthSchemeProvider defaults = KmsAuthSchemeProvider.defaultProvider();
         Apache5HttpClient.Builder http = Apache5HttpClient.builder().maxConnections(4)
                 .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(Duration.ofSeconds(30));
         if (endpoint.getHost() != null && isLoopback(endpoint.getHost()) && p.viaService() == null) {
@@ -171,10 +174,6 @@ final class TrafficContext implements AutoCloseable {
                         ? AwsSessionCredentials.create(p.accessKeyId(), p.secretAccessKey(), "kmswatch-traffic-" + p.name())
                         : AwsBasicCredentials.create(p.accessKeyId(), p.secretAccessKey())))
                 .httpClient(http.build())
-                // Sign with the emulator's clock: it may run many times faster than real time.
-                .authSchemeProvider(params -> defaults.resolveAuthScheme(params).stream()
-                        .map(o -> o.toBuilder().putSignerProperty(HttpSigner.SIGNING_CLOCK, signingClock).build())
-                        .toList())
                 .overrideConfiguration(c -> {
                     // One attempt per call: a retry would add records the seed did not plan.
                     c.retryStrategy(b -> b.maxAttempts(1));

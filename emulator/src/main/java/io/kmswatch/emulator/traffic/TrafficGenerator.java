@@ -6,7 +6,6 @@ import io.kmswatch.emulator.KmsEmulator;
 import io.kmswatch.events.ScenarioLabel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.kms.KmsClient;
 
 import java.net.URI;
 import java.time.Clock;
@@ -61,6 +60,14 @@ public final class TrafficGenerator implements AutoCloseable {
             new TrustedPartnerUseLookAlike(),
             new SmoothDeployLookAlike(),
             new S3BatchViaServiceLookAlike());
+
+    static {
+        // The JDK HttpServer (the emulator's) answers keep-alive requests ~40 ms late unless TCP_NODELAY is on
+        // (Nagle meets delayed ACK), which caps one client at ~20 calls/s. Read once, when the first server starts.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
 
     private final TrafficConfig config;
     private final TrafficWorld world;
@@ -138,10 +145,12 @@ public final class TrafficGenerator implements AutoCloseable {
         URI endpoint = emulator != null ? emulator.endpoint() : config.endpoint();
         Clock clock = emulator != null ? emulator.clock() : new CalibratedClock(Instant.now(), config.clockSpeed());
         List<ScenarioLabel> labels = new ArrayList<>();
-        try (TrafficContext ctx = new TrafficContext(world, endpoint, clock, metrics, config.seed());
+        try (TrafficContext ctx = new TrafficContext(world, endpoint, metrics, config.seed());
              LabelWriter writer = new LabelWriter(config.labels(), labelSink)) {
+            Setup.run(ctx);
             if (clock instanceof CalibratedClock calibrated) {
-                calibrate(ctx, calibrated);
+                // A remote emulator's time is what it stamped on the keys setup just created.
+                ctx.lastServerTime().ifPresent(calibrated::reset);
             }
             // The plan starts after a setup allowance fixed by the configuration, not by how long setup took,
             // so planned times (and labels) do not depend on the machine's speed.
@@ -149,7 +158,6 @@ public final class TrafficGenerator implements AutoCloseable {
                     : clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
             Instant start = origin.plus(setupAllowance());
             Instant end = start.plus(config.duration());
-            Setup.run(ctx);
             seedCiphertexts(ctx);
 
             PriorityQueue<Step> queue = new PriorityQueue<>(Comparator.comparing(Step::at).thenComparingLong(Step::seq));
@@ -186,13 +194,14 @@ public final class TrafficGenerator implements AutoCloseable {
             LOG.info("traffic run done: {} calls, {} AWS errors, {} without answer, {} labels", ctx.calls(), ctx.errors(),
                     ctx.failures(), labels.size());
             return new TrafficSummary(ctx.calls(), ctx.errors(), ctx.failures(), labels, ctx.byOperation(),
-                    ctx.keyArns());
+                    ctx.keyArns(), maxLag);
         }
     }
 
     private Duration setupAllowance() {
-        // Room for setup's calls: five minutes of emulator time, or three real seconds on a fast clock.
-        return Duration.ofSeconds(Math.max(300, (long) Math.ceil(config.clockSpeed() * 3)));
+        // Room for setup's calls (a cold JVM needs a few real seconds for the first SDK clients): five minutes
+        // of emulator time, or five real seconds on a fast clock.
+        return Duration.ofSeconds(Math.max(300, (long) Math.ceil(config.clockSpeed() * 5)));
     }
 
     /** Each chosen scenario once, spread over the run; or one every {@code incidentEvery} in turn. */
@@ -277,6 +286,7 @@ public final class TrafficGenerator implements AutoCloseable {
         while (!stopped) {
             Duration ahead = Duration.between(clock.instant(), at);
             if (ahead.isZero() || ahead.isNegative()) {
+                warnIfBehind(ahead.negated());
                 return;
             }
             long realMillis = (long) Math.ceil(ahead.toNanos() / 1e6 / config.clockSpeed());
@@ -289,34 +299,29 @@ public final class TrafficGenerator implements AutoCloseable {
         }
     }
 
+    private long lastLagWarning;
+
+    private Duration maxLag = Duration.ZERO;
+
+    private void warnIfBehind(Duration behind) {
+        if (behind.compareTo(maxLag) > 0) {
+            maxLag = behind;
+        }
+        // Calls take real time; on a fast clock too many of them make the run fall behind its plan, and
+        // records land later than the labels say.
+        if (behind.toSeconds() > 60 && System.nanoTime() - lastLagWarning > 60_000_000_000L) {
+            lastLagWarning = System.nanoTime();
+            LOG.warn("traffic is {} s of emulator time behind its plan; lower the rate or the clock speed",
+                    behind.toSeconds());
+        }
+    }
+
     private static void guarded(Runnable step, String what) {
         try {
             step.run();
         } catch (RuntimeException e) {
             // A step that cannot run (a key whose CreateKey failed, say) is logged and skipped: the run goes on.
             LOG.warn("{} skipped: {}", what, e.getMessage());
-        }
-    }
-
-    /**
-     * Learns a remote emulator's time from its own refusal: a request signed with the wrong time is answered
-     * "Signature expired: … (… - 5 min.)", which states the server's time.
-     */
-    private void calibrate(TrafficContext ctx, CalibratedClock clock) {
-        String admin = Incidents.admin(world);
-        for (int attempt = 0; attempt < 3; attempt++) {
-            try {
-                KmsClient probe = ctx.rawClient(admin);
-                probe.listAliases(r -> r.limit(1));
-                return;
-            } catch (software.amazon.awssdk.services.kms.model.KmsException e) {
-                Optional<Instant> serverNow = CalibratedClock.serverTime(e.awsErrorDetails() == null ? null
-                        : e.awsErrorDetails().errorMessage());
-                if (serverNow.isEmpty()) {
-                    return;
-                }
-                clock.reset(serverNow.get());
-            }
         }
     }
 
@@ -338,8 +343,6 @@ public final class TrafficGenerator implements AutoCloseable {
 
     /** Emulator time of a remote emulator: real time scaled by the clock speed from a calibrated origin. */
     static final class CalibratedClock extends Clock {
-        private static final java.util.regex.Pattern SERVER_TIME =
-                java.util.regex.Pattern.compile("\\((\\d{8}T\\d{6}Z) [-+] ");
         private final double speed;
         private volatile Instant origin;
         private volatile long originNanos;
@@ -352,18 +355,6 @@ public final class TrafficGenerator implements AutoCloseable {
         void reset(Instant now) {
             this.originNanos = System.nanoTime();
             this.origin = now;
-        }
-
-        static Optional<Instant> serverTime(String message) {
-            if (message == null) {
-                return Optional.empty();
-            }
-            java.util.regex.Matcher m = SERVER_TIME.matcher(message);
-            if (!m.find()) {
-                return Optional.empty();
-            }
-            return Optional.of(java.time.LocalDateTime.parse(m.group(1),
-                    java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")).toInstant(ZoneOffset.UTC));
         }
 
         @Override

@@ -33,7 +33,7 @@ class ScenarioRecordsIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("scenarios")
     void shouldProduceTheRecordsThatDefineTheScenario(String type) {
-        TrafficRuns.Result run = TrafficRuns.run(TrafficRuns.config(3, Duration.ofMinutes(20), 1200, List.of(type),
+        TrafficRuns.Result run = TrafficRuns.run(TrafficRuns.config(3, Duration.ofMinutes(20), 900, List.of(type),
                 dir.resolve(type + ".jsonl")));
 
         assertThat(run.summary().labels()).singleElement().satisfies(label -> {
