@@ -123,8 +123,11 @@ public final class EventPublisher implements AutoCloseable {
         String topic = topics.kmsEvents().name();
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null,
                 event.eventTime().toEpochMilli(), event.partitionKey(), event.unsafeRawBytes(), headers);
+        // the callback keeps only the time, not the event: a record waiting for its ack should not
+        // hold its parsed copy on the heap
+        long eventMillis = event.eventTime().toEpochMilli();
         send(record, () -> {
-            metrics.recordProduced(event.eventTime());
+            metrics.recordProduced(eventMillis);
             if (onAck != null) {
                 onAck.run();
             }

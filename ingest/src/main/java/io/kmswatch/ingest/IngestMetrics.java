@@ -109,9 +109,14 @@ public final class IngestMetrics implements MeterBinder {
     }
 
     void recordProduced(Instant eventTime) {
+        recordProduced(eventTime.toEpochMilli());
+    }
+
+    void recordProduced(long eventMillis) {
         produced.increment();
-        long t = eventTime.toEpochMilli();
-        newestEventMillis.accumulateAndGet(t, Math::max);
+        if (eventMillis > newestEventMillis.get()) {
+            newestEventMillis.accumulateAndGet(eventMillis, Math::max);
+        }
     }
 
     void recordFiltered() {

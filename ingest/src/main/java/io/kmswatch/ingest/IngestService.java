@@ -99,7 +99,7 @@ public final class IngestService implements AutoCloseable {
      */
     public static IngestSummary replay(IngestConfig config, Map<String, ?> kafka, List<Path> paths, boolean progress,
                                        MeterRegistry registry) {
-        return replay(config, kafka, new FilesConfig(paths, false, null, progress, null), registry);
+        return replay(config, kafka, new FilesConfig(paths, false, null, progress, null, null), registry);
     }
 
     /**
@@ -111,7 +111,7 @@ public final class IngestService implements AutoCloseable {
     public static IngestSummary replay(IngestConfig config, Map<String, ?> kafka, FilesConfig files,
                                        MeterRegistry registry) {
         FilesConfig once = new FilesConfig(files.paths(), false, files.pollInterval(), files.progress(),
-                files.checkpointInterval());
+                files.checkpointInterval(), files.readers());
         IngestConfig c = config.withKafka(kafka).withSources(new SourcesConfig(null, once, null));
         Map<String, Object> settings = new LinkedHashMap<>(c.kafka());
         prepare(c, settings);

@@ -3,6 +3,7 @@ package io.kmswatch.ingest.bench;
 import io.kmswatch.events.CloudTrailCodec;
 import io.kmswatch.events.CloudTrailEvent;
 import io.kmswatch.events.Rejected;
+import io.kmswatch.events.Topics;
 import io.kmswatch.events.bench.Measurement;
 import io.kmswatch.ingest.EventPublisher;
 import io.kmswatch.ingest.IngestConfig;
@@ -27,6 +28,7 @@ import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -35,8 +37,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * gunzip, parse, filter, produce with acks=all, per-file acknowledgement tracking, checkpoints),
  * reported beside two references measured in the same run on the same broker:
  * <ul>
- *   <li>raw produce ({@code kafka-producer-perf-test} style): the same records' bytes, keys and
- *       timestamps, already in memory, sent with the same producer settings;</li>
+ *   <li>raw produce ({@code kafka-producer-perf-test} style): the same records' bytes, keys,
+ *       timestamps and headers (so the same size on the wire), already in memory, sent with the same
+ *       producer settings;</li>
  *   <li>the codec's own parse rate of the same files, no Kafka.</li>
  * </ul>
  * Target: replay ≥ {@value #TARGET} of raw produce. Runs are interleaved; medians are reported.
@@ -77,10 +80,17 @@ public final class ReplayBenchmark {
     }
 
     private final List<Path> inputs;
+    private Integer readers;
 
     /** Benchmarks the given files or directories (any wrapper; gzip is what the target is about). */
     public ReplayBenchmark(List<Path> inputs) {
         this.inputs = List.copyOf(inputs);
+    }
+
+    /** Sets the replay's parallel file readers (default: the files source default). */
+    public ReplayBenchmark readers(int n) {
+        this.readers = n;
+        return this;
     }
 
     /**
@@ -207,7 +217,7 @@ public final class ReplayBenchmark {
 
     private double replayPass(Map<String, ?> kafka) {
         IngestSummary s = IngestService.replay(freshConfig(kafka), Map.of(),
-                new FilesConfig(inputs, false, null, false, null), new SimpleMeterRegistry());
+                new FilesConfig(inputs, false, null, false, null, readers), new SimpleMeterRegistry());
         return s.recordsPerSecond();
     }
 
@@ -220,7 +230,7 @@ public final class ReplayBenchmark {
                 new ByteArraySerializer())) {
             long start = System.nanoTime();
             for (ProducerRecord<String, byte[]> r : records) {
-                producer.send(new ProducerRecord<>(topic, null, r.timestamp(), r.key(), r.value()));
+                producer.send(new ProducerRecord<>(topic, null, r.timestamp(), r.key(), r.value(), r.headers()));
             }
             producer.flush();
             return records.size() * 1e9 / (System.nanoTime() - start);
@@ -235,8 +245,11 @@ public final class ReplayBenchmark {
             codec.read(f, new CloudTrailCodec.Sink() {
                 @Override
                 public void record(CloudTrailEvent e, String location) {
+                    RecordHeaders headers = new RecordHeaders();
+                    headers.add(Topics.HEADER_SOURCE, "files".getBytes(StandardCharsets.UTF_8));
+                    headers.add(Topics.HEADER_EVENT_ID, e.eventId().getBytes(StandardCharsets.UTF_8));
                     out.add(new ProducerRecord<>("raw", null, e.eventTime().toEpochMilli(), e.partitionKey(),
-                            e.rawBytes()));
+                            e.rawBytes(), headers));
                 }
 
                 @Override

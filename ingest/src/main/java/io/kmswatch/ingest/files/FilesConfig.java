@@ -14,9 +14,11 @@ import java.util.List;
  * @param progress     show a progress bar when stdout is a terminal (plain log lines otherwise); default true
  * @param checkpointInterval how often completed files are written to the checkpoint; default 1 second
  *                     (0: after every file)
+ * @param readers      files read in parallel; default 1 (with the broker on the same two cores, a second
+ *                     reader measured slower; give more where Kafka runs elsewhere)
  */
 public record FilesConfig(List<Path> paths, Boolean follow, Duration pollInterval, Boolean progress,
-                          Duration checkpointInterval) {
+                          Duration checkpointInterval, Integer readers) {
     public FilesConfig {
         if (paths == null || paths.isEmpty()) {
             throw new IllegalArgumentException("sources.files.paths must name at least one file or directory");
@@ -26,6 +28,10 @@ public record FilesConfig(List<Path> paths, Boolean follow, Duration pollInterva
         pollInterval = pollInterval == null ? Duration.ofSeconds(10) : pollInterval;
         progress = progress == null || progress;
         checkpointInterval = checkpointInterval == null ? Duration.ofSeconds(1) : checkpointInterval;
+        readers = readers == null ? 1 : readers;
+        if (readers < 1 || readers > 64) {
+            throw new IllegalArgumentException("sources.files.readers must be 1..64, got " + readers);
+        }
         if (checkpointInterval.isNegative()) {
             throw new IllegalArgumentException("sources.files.checkpointInterval must not be negative");
         }
@@ -36,6 +42,6 @@ public record FilesConfig(List<Path> paths, Boolean follow, Duration pollInterva
 
     /** Reads the paths once, no follow, with progress. */
     public static FilesConfig of(List<Path> paths) {
-        return new FilesConfig(paths, false, null, null, null);
+        return new FilesConfig(paths, false, null, null, null, null);
     }
 }

@@ -23,7 +23,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * once Kafka acknowledged every record and rejection read from it, so a crash mid-file re-reads
  * that file on restart: nothing is lost, and the repeats are dropped downstream by eventID.
  * Acknowledgements are tracked per file without flushing the producer between files, so replay
- * throughput stays close to raw produce. With {@code follow} the directories are scanned again
+ * throughput stays close to raw produce; {@code readers} files can be read in parallel. With {@code follow} the directories are scanned again
  * every {@code pollInterval}; files modified in the last two seconds wait for the next scan, as they
  * may still be being written.
  */
@@ -87,18 +92,39 @@ public final class LogFileSource implements IngestSource {
         long started = System.nanoTime();
         long produced0 = metrics.produced();
         long filtered0 = metrics.filtered();
-        long[] counts = new long[4]; // files, skipped, records, rejected
+        AtomicLongArray counts = new AtomicLongArray(4); // files, skipped, records, rejected
+        ExecutorService readers = Executors.newFixedThreadPool(config.readers(), r -> {
+            Thread t = new Thread(r, "kmswatch-files-reader");
+            t.setDaemon(true);
+            return t;
+        });
+        Semaphore window = new Semaphore(config.readers() * 2);
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
         try (ReplayProgress progress = ReplayProgress.create("replay", 0, config.progress())) {
             boolean first = true;
             while (!isStopped()) {
                 List<Path> todo = scan(first, counts);
                 progress.addTotal(todo.size());
                 for (Path file : todo) {
-                    if (isStopped()) {
+                    if (isStopped() || failure.get() != null) {
                         break;
                     }
-                    readFile(file, counts, progress);
+                    window.acquire();
+                    readers.execute(() -> {
+                        try {
+                            readFile(file, counts, progress);
+                        } catch (RuntimeException e) {
+                            failure.compareAndSet(null, e);
+                        } finally {
+                            window.release();
+                        }
+                    });
                     commit(false);
+                }
+                window.acquire(config.readers() * 2); // every file read
+                window.release(config.readers() * 2);
+                if (failure.get() != null) {
+                    throw failure.get();
                 }
                 first = false;
                 if (!config.follow()) {
@@ -115,13 +141,15 @@ public final class LogFileSource implements IngestSource {
             publisher.flush();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            readers.shutdownNow();
         }
-        return new IngestSummary(counts[0], counts[1], counts[2], metrics.produced() - produced0, counts[3],
-                metrics.filtered() - filtered0, 0, Duration.ofNanos(System.nanoTime() - started));
+        return new IngestSummary(counts.get(0), counts.get(1), counts.get(2), metrics.produced() - produced0,
+                counts.get(3), metrics.filtered() - filtered0, 0, Duration.ofNanos(System.nanoTime() - started));
     }
 
     /** Files not yet done, in path order. */
-    private List<Path> scan(boolean first, long[] counts) {
+    private List<Path> scan(boolean first, AtomicLongArray counts) {
         List<Path> todo = new ArrayList<>();
         Set<Path> seen = new HashSet<>();
         long now = System.currentTimeMillis();
@@ -152,7 +180,7 @@ public final class LogFileSource implements IngestSource {
                 Long doneSize = checkpointOf(f.getParent()).get(f.getFileName().toString());
                 if (doneSize != null && doneSize == size) {
                     if (first) {
-                        counts[1]++;
+                        counts.incrementAndGet(1);
                     }
                     continue;
                 }
@@ -169,7 +197,7 @@ public final class LogFileSource implements IngestSource {
         return todo;
     }
 
-    private void readFile(Path file, long[] counts, ReplayProgress progress) {
+    private void readFile(Path file, AtomicLongArray counts, ReplayProgress progress) {
         long size;
         try {
             size = Files.size(file);
@@ -181,9 +209,9 @@ public final class LogFileSource implements IngestSource {
         PublishingSink sink = new PublishingSink(publisher, counter);
         codec.read(file, sink);
         counter.readFinished();
-        counts[0]++;
-        counts[2] += sink.records();
-        counts[3] += sink.rejected();
+        counts.incrementAndGet(0);
+        counts.addAndGet(2, sink.records());
+        counts.addAndGet(3, sink.rejected());
         progress.fileDone(sink.records());
     }
 

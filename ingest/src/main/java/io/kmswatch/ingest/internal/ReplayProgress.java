@@ -9,8 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reports a replay's progress: files done of total, records, records/s and ETA. On a terminal a
- * progress bar (me.tongfei progressbar); otherwise an INFO log line every few seconds. Used from the
- * reading thread only.
+ * progress bar (me.tongfei progressbar); otherwise an INFO log line every few seconds. Thread-safe.
  */
 public final class ReplayProgress implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplayProgress.class);
@@ -44,7 +43,7 @@ public final class ReplayProgress implements AutoCloseable {
     }
 
     /** More files were found (follow mode). */
-    public void addTotal(long more) {
+    public synchronized void addTotal(long more) {
         total += more;
         if (bar != null) {
             bar.maxHint(total);
@@ -52,7 +51,7 @@ public final class ReplayProgress implements AutoCloseable {
     }
 
     /** One more file read; {@code recordsInFile} records in it. */
-    public void fileDone(long recordsInFile) {
+    public synchronized void fileDone(long recordsInFile) {
         files++;
         records += recordsInFile;
         double rate = records / Math.max(1e-3, (System.nanoTime() - start) / 1e9);
@@ -76,7 +75,7 @@ public final class ReplayProgress implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (bar != null) {
             bar.close();
         }

@@ -43,7 +43,7 @@ final class CrashingReplay {
         watcher.start();
         IngestConfig config = new IngestConfig(prefix, null, null, 2, null, Map.of("bootstrap.servers", bootstrap),
                 null);
-        IngestService.replay(config, Map.of(), new FilesConfig(List.of(dir), false, null, false, Duration.ZERO),
+        IngestService.replay(config, Map.of(), new FilesConfig(List.of(dir), false, null, false, Duration.ZERO, null),
                 registry);
         System.exit(0);
     }

@@ -153,7 +153,7 @@ class LogFileSourceIT {
         String prefix = KafkaRecords.uniquePrefix();
         Path logs = dir.resolve("follow");
         write(logs.resolve("first.json"), records(List.of(kms("f-0", T))));
-        FilesConfig files = new FilesConfig(List.of(logs), true, Duration.ofMillis(200), false, Duration.ZERO);
+        FilesConfig files = new FilesConfig(List.of(logs), true, Duration.ofMillis(200), false, Duration.ZERO, null);
         IngestConfig config = new IngestConfig(prefix, null, null, 1, null,
                 KafkaRecords.kafka(kafka.bootstrapServers()), new SourcesConfig(null, files, null));
         // the first file must be older than the settle time of files still being written
