@@ -71,6 +71,26 @@ public record TrafficConfig(Long seed, Double rate, Duration duration, Double cl
         return new TrafficConfig(null, null, null, null, null, null, List.of("all"), null, null, null);
     }
 
+    /**
+     * Reads a YAML file (keys as in the class comment).
+     *
+     * @throws EmulatorException when it cannot be read or is invalid
+     */
+    public static TrafficConfig load(Path file) {
+        try {
+            TrafficConfig c = yaml().readValue(file.toFile(), TrafficConfig.class);
+            return c == null ? defaults() : c;
+        } catch (java.io.IOException e) {
+            throw new EmulatorException("cannot read traffic config " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static com.fasterxml.jackson.databind.ObjectMapper yaml() {
+        return new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
     /** The number of real seconds the run should take. */
     public double realSeconds() {
         return duration.toNanos() / 1e9 / clockSpeed;
