@@ -48,6 +48,7 @@ public final class KmsHttpServer implements AutoCloseable {
     public static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     /** Header with which a configured service principal says it calls on behalf of an AWS service. */
     public static final String VIA_SERVICE_HEADER = "X-Kmswatch-Via-Service";
+    private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
 
     private final HttpServer server;
     private final ThreadPoolExecutor pool;
@@ -114,19 +115,18 @@ public final class KmsHttpServer implements AutoCloseable {
     }
 
     private byte[] readBody(HttpExchange ex) throws IOException {
-        String cl = ex.getRequestHeaders().getFirst("Content-Length");
-        if (cl != null) {
-            try {
-                if (Long.parseLong(cl.trim()) > maxBody) {
-                    throw tooLarge();
-                }
-            } catch (NumberFormatException e) {
-                throw new KmsServiceException(KmsErrorCode.SERIALIZATION, "Invalid Content-Length.");
-            }
-        }
         try (InputStream in = ex.getRequestBody()) {
             byte[] body = in.readNBytes(maxBody + 1);
             if (body.length > maxBody) {
+                // Read (and drop) what the client is still sending, up to a bound, so that it gets to read the
+                // 413 instead of a reset connection; past the bound the connection is closed.
+                byte[] sink = new byte[16 * 1024];
+                long drained = 0;
+                int n;
+                while (drained < DRAIN_LIMIT && (n = in.read(sink)) > 0) {
+                    drained += n;
+                }
+                ex.getResponseHeaders().set("Connection", "close");
                 throw tooLarge();
             }
             return body;

@@ -1,0 +1,153 @@
+package io.kmswatch.emulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kmswatch.events.Json;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The JSON 1.1 wire protocol with hand-made (but correctly signed) requests: status codes, {@code __type},
+ * headers, and that no malformed input ever yields a 500 or a stack trace.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WireProtocolIT {
+    private EmulatorFixture fx;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    @BeforeAll
+    void start() {
+        fx = new EmulatorFixture(EmulatorConfig.defaults());
+        fx.emulator.metrics().bindTo(registry);
+    }
+
+    @AfterAll
+    void stop() {
+        fx.close();
+    }
+
+    private HttpResponse<String> post(String target, String body) throws IOException, InterruptedException {
+        return post(target, body, true);
+    }
+
+    private HttpResponse<String> post(String target, String body, boolean sign) throws IOException, InterruptedException {
+        URI uri = fx.emulator.endpoint().resolve("/");
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        SdkHttpRequest req = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri)
+                .putHeader("X-Amz-Target", target).putHeader("Content-Type", "application/x-amz-json-1.1").build();
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        if (sign) {
+            SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
+                    .identity(AwsBasicCredentials.create(EmulatorFixture.ADMIN_KEY, EmulatorFixture.ADMIN_SECRET))
+                    .request(req).payload(ContentStreamProvider.fromByteArray(bytes))
+                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, target.startsWith("TrentService") ? "kms" : "cloudtrail")
+                    .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"));
+            signed.request().headers().forEach((k, vs) -> {
+                if (!k.equalsIgnoreCase("Host") && !k.equalsIgnoreCase("Content-Length")) {
+                    vs.forEach(v -> b.header(k, v));
+                }
+            });
+        } else {
+            b.header("X-Amz-Target", target).header("Content-Type", "application/x-amz-json-1.1");
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws IOException {
+        return Json.MAPPER.readTree(r.body());
+    }
+
+    @Test
+    void shouldAnswerSuccessWithJsonContentTypeAndRequestId() throws Exception {
+        HttpResponse<String> r = post("TrentService.ListKeys", "{}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/x-amz-json-1.1");
+        assertThat(r.headers().firstValue("x-amzn-RequestId")).get().asString().hasSize(36);
+        assertThat(json(r).has("Keys")).isTrue();
+        HttpResponse<String> empty = post("TrentService.ListKeys", "");
+        assertThat(empty.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldAnswerUnknownOperationAndMissingAuthentication() throws Exception {
+        HttpResponse<String> unknown = post("TrentService.FlyToTheMoon", "{}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(json(unknown).path("__type").asText()).isEqualTo("UnknownOperationException");
+        assertThat(unknown.headers().firstValue("x-amzn-ErrorType")).hasValue("UnknownOperationException");
+        HttpResponse<String> unsigned = post("TrentService.ListKeys", "{}", false);
+        assertThat(unsigned.statusCode()).isEqualTo(400);
+        assertThat(json(unsigned).path("__type").asText()).isEqualTo("MissingAuthenticationTokenException");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "TrentService.Encrypt|{",
+            "TrentService.Encrypt|[]",
+            "TrentService.Encrypt|null",
+            "TrentService.Encrypt|\"text\"",
+            "TrentService.Encrypt|{\"KeyId\": {\"nested\": 1}}",
+            "TrentService.Encrypt|{\"KeyId\": \"alias/x\", \"Plaintext\": \"***not base64***\"}",
+            "TrentService.Encrypt|{\"KeyId\": \"alias/x\", \"Plaintext\": \"aGk=\", \"EncryptionContext\": {\"a\": null}}",
+            "TrentService.Encrypt|{\"KeyId\": \"alias/x\", \"Plaintext\": \"aGk=\", \"EncryptionContext\": [1]}",
+            "TrentService.GenerateDataKey|{\"KeyId\": \"alias/x\", \"NumberOfBytes\": \"many\"}",
+            "TrentService.GenerateDataKey|{\"KeyId\": \"alias/x\", \"NumberOfBytes\": 1e400}",
+            "TrentService.CreateKey|{\"Tags\": [null]}",
+            "TrentService.CreateKey|{\"Tags\": \"x\"}",
+            "TrentService.ListKeys|{\"Limit\": true}",
+            "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents|{\"MaxResults\": \"x\"}",
+            "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents|{\"NextToken\": \"%%%\"}",
+            "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents|[1,2]"})
+    void shouldNeverAnswerBadInputWithA500(String target, String body) throws Exception {
+        HttpResponse<String> r = post(target, body);
+        assertThat(r.statusCode()).as(body).isEqualTo(400);
+        JsonNode err = json(r);
+        assertThat(err.path("__type").asText()).isIn("SerializationException", "ValidationException",
+                "InvalidMaxResultsException", "InvalidNextTokenException", "NotFoundException");
+        assertThat(r.body()).doesNotContain("at io.kmswatch").doesNotContain("Exception:").doesNotContain("io.kmswatch.");
+    }
+
+    @Test
+    void shouldRefuseOversizedBodies() throws Exception {
+        HttpResponse<String> r = post("TrentService.Encrypt", "{\"KeyId\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}");
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(json(r).path("__type").asText()).isEqualTo("RequestEntityTooLargeException");
+    }
+
+    @Test
+    void shouldCountRequestsByOperationAndOutcomeWithDescribedMeters() throws Exception {
+        post("TrentService.ListKeys", "{}");
+        post("TrentService.DescribeKey", "{\"KeyId\":\"alias/none\"}");
+        assertThat(registry.get("kmswatch.emulator.requests").tag("operation", "ListKeys").tag("outcome", "success")
+                .counter().count()).isGreaterThanOrEqualTo(1);
+        assertThat(registry.get("kmswatch.emulator.requests").tag("operation", "DescribeKey")
+                .tag("outcome", "NotFoundException").counter().count()).isEqualTo(1);
+        assertThat(registry.get("kmswatch.emulator.request.duration").tag("operation", "ListKeys").timer().count())
+                .isGreaterThanOrEqualTo(1);
+        assertThat(registry.get("kmswatch.emulator.trail.records").functionCounter().count()).isGreaterThanOrEqualTo(1);
+        assertThat(registry.getMeters()).isNotEmpty().allSatisfy((Meter m) -> {
+            assertThat(m.getId().getName()).startsWith("kmswatch.emulator.");
+            assertThat(m.getId().getDescription()).isNotBlank();
+        });
+    }
+}
