@@ -59,8 +59,7 @@ public final class LookupEventsPoller implements AutoCloseable {
     private final Clock clock;
     private final IngestMetrics metrics;
     private volatile boolean stopped;
-    /** Test seam: stop after this many records handled in this poller's lifetime. */
-    long stopAfterRecords = Long.MAX_VALUE;
+    private volatile long stopAfterRecords = Long.MAX_VALUE;
     private long handled;
 
     /**
@@ -97,6 +96,14 @@ public final class LookupEventsPoller implements AutoCloseable {
     /** Stops at the next record boundary; the checkpoint then resumes inside the page. */
     public void stop() {
         stopped = true;
+    }
+
+    /**
+     * Stops, as {@link #stop()} does, once this poller has handled {@code records} records: a bounded
+     * run, and how tests restart a poller at an exact place inside a page.
+     */
+    public void stopAfter(long records) {
+        stopAfterRecords = records;
     }
 
     /** The meters this poller counts on (shared with the other pollers of the source). */

@@ -13,8 +13,8 @@ import java.util.Map;
  * KMS records each.
  *
  * <pre>
- * mvn -q -pl ingest test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -DincludeScope=test
- * java -Xmx1g -cp ingest/target/classes:ingest/target/test-classes:$(cat ingest/cp.txt) io.kmswatch.ingest.bench.ReplayBench 3 2
+ * mvn -q -pl ingest test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/ingest-cp.txt -DincludeScope=test
+ * java -Xmx1g -cp ingest/target/classes:ingest/target/test-classes:$(cat /tmp/ingest-cp.txt) io.kmswatch.ingest.bench.ReplayBench 3 2
  * </pre>
  */
 final class ReplayBench {

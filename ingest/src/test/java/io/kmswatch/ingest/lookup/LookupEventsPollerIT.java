@@ -93,7 +93,7 @@ class LookupEventsPollerIT {
         List<String> all = addEvents("e", 23, t0);
 
         LookupEventsPoller first = newPoller();
-        first.stopAfterRecords = PAGE + 2; // third record of the second page
+        first.stopAfter(PAGE + 2); // third record of the second page
         IngestSummary before = first.poll();
         LookupCheckpoint saved = first.checkpoint();
         IngestSummary after = newPoller().poll();
@@ -161,7 +161,7 @@ class LookupEventsPollerIT {
     void shouldRestartThePollWhenTheSavedTokenExpiredWithoutSendingTwice() {
         List<String> all = addEvents("x", 14, t0);
         LookupEventsPoller first = newPoller();
-        first.stopAfterRecords = PAGE + 3;
+        first.stopAfter(PAGE + 3);
         first.poll();
         stub.forgetTokens();
 
