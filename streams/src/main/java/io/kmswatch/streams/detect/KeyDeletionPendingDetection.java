@@ -10,8 +10,9 @@ import org.apache.kafka.streams.kstream.Named;
 /**
  * {@code key-deletion-pending}: a key is still pending deletion {@code leadTime} (default 3 days) before
  * its deletion date — the last chance to cancel. A stream-time timer per key drives it (so replaying
- * old logs fires it too), CancelKeyDeletion cancels it (and resolves a fired warning), and the
- * detection names the deletion date. See {@link KeyDeletionPendingProcessor}.
+ * old logs fires it too); it decides once the grace has passed the due time, so a late-delivered
+ * CancelKeyDeletion is still honoured. CancelKeyDeletion (or DeleteKey) cancels it and resolves a fired
+ * warning; the detection names the deletion date. See {@link KeyDeletionPendingProcessor}.
  */
 public final class KeyDeletionPendingDetection implements DetectionRule {
     public static final String ID = "key-deletion-pending";
@@ -29,7 +30,7 @@ public final class KeyDeletionPendingDetection implements DetectionRule {
 
     @Override
     public KStream<String, Detection> detect(KStream<String, KeyEvent> events, RuleContext ctx) {
-        ctx.keyValueStore(STORE, KeyDeletionPendingProcessor.Pending.class);
+        ctx.keyValueStore(STORE, KeyDeletionPendingProcessor.Timers.class);
         return events.process(() -> new KeyDeletionPendingProcessor(ctx, STORE), Named.as(ID), STORE);
     }
 }

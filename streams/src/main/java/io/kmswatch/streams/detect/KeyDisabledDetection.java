@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * {@code key-disabled}: a successful DisableKey. Every application using the key starts failing with
- * DisabledException. A later EnableKey on a key the inventory saw disabled (or never saw) produces a
- * {@code resolves} record with the same fingerprint, so the alert resolves. Quiet for planned
+ * DisabledException. An EnableKey produces a {@code resolves} record with the same fingerprint, so
+ * the alert resolves. Quiet for planned
  * retirements and trusted key tags; a trusted principal downgrades it to low.
  */
 public final class KeyDisabledDetection extends StatelessDetection {
@@ -40,10 +40,8 @@ public final class KeyDisabledDetection extends StatelessDetection {
         String key = e.keyArn();
         Findings f = Findings.about(ID, ctx.settings().severity(), e).fingerprintOf(key);
         if (op == KmsOperation.ENABLE_KEY) {
-            boolean wasDisabled = ke.key() == null || !"Enabled".equals(ke.key().state());
-            if (!wasDisabled) {
-                return List.of();
-            }
+            // Every EnableKey resolves, whatever the inventory thought the state was: that keeps the
+            // output independent of arrival order, and resolving an alert that is not firing is a no-op.
             return List.of(f.resolves(true).title("KMS key re-enabled: " + key)
                     .summary(e.principal() + " enabled the key again; applications can use it.")
                     .runbook(Runbooks.forKey(key, e.awsRegion(), List.of("Confirm the re-enable was intended.")))

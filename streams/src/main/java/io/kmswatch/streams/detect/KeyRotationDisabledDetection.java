@@ -37,9 +37,7 @@ public final class KeyRotationDisabledDetection extends StatelessDetection {
         String region = e.awsRegion();
         Findings f = Findings.about(ID, ctx.settings().severity(), e).fingerprintOf(key);
         if (op == KmsOperation.ENABLE_KEY_ROTATION) {
-            if (ke.key() != null && Boolean.TRUE.equals(ke.key().rotationEnabled())) {
-                return List.of();
-            }
+            // Unconditional, like key-disabled's resolution: independent of arrival order.
             return List.of(f.resolves(true).title("KMS key rotation enabled: " + key)
                     .summary(e.principal() + " enabled automatic rotation.").build());
         }

@@ -27,15 +27,18 @@ class KeyDeletionPendingDetectionTest {
     }
 
     @Test
-    void shouldFireByStreamTimeThreeDaysBeforeTheDeletionDate() {
+    void shouldFireByStreamTimeThreeDaysBeforeTheDeletionDateOnceTheGraceHasPassed() {
         Instant deletion = T0.plus(10, ChronoUnit.DAYS);
+        Instant due = deletion.minus(Duration.ofDays(3));
         try (Harness h = Harness.only(ID)) {
             h.pipe(scheduleKeyDeletion(10).at(T0));
-            assertThat(h.pipe(tick(deletion.minus(Duration.ofDays(3)).minusSeconds(120))).detections()).isEmpty();
-            List<Detection> out = h.pipe(tick(deletion.minus(Duration.ofDays(3)).plusSeconds(60))).detections();
+            assertThat(h.pipe(tick(due.plus(Duration.ofMinutes(13)))).detections())
+                    .as("a cancel up to the due time may still arrive within the grace").isEmpty();
+            List<Detection> out = h.pipe(tick(due.plus(Duration.ofMinutes(16)))).detections();
             assertThat(out).singleElement().satisfies(d -> {
                 assertThat(d.keyArn()).isEqualTo(KEY_ARN);
-                assertThat(d.attributes()).containsEntry("deletionDate", deletion.toString());
+                assertThat(d.attributes()).containsEntry("deletionDate", deletion.toString())
+                        .containsEntry("hoursLeft", "72");
                 assertThat(d.title()).contains(deletion.toString());
                 assertThat(d.runbook().commands().get(0)).startsWith("aws kms cancel-key-deletion --key-id " + KEY_ARN);
             });
@@ -44,11 +47,12 @@ class KeyDeletionPendingDetectionTest {
     }
 
     @Test
-    void shouldFireAtOnceWhenTheWindowIsShorterThanTheLeadTime() {
+    void shouldFireOnceTheGraceHasPassedWhenTheWindowIsShorterThanTheLeadTime() {
         DetectionsConfig c = DetectionsConfig.defaultConfig().onlyEnabled(ID).withRule(ID,
                 io.kmswatch.streams.RuleSettings.unset().withLeadTime(Duration.ofDays(7)));
         try (Harness h = new Harness(c)) {
-            assertThat(h.pipe(scheduleKeyDeletion(7).at(T0)).detections()).hasSize(1);
+            assertThat(h.pipe(scheduleKeyDeletion(7).at(T0)).detections()).isEmpty();
+            assertThat(h.pipe(tick(T0.plus(Duration.ofMinutes(16)))).detections()).hasSize(1);
         }
     }
 
