@@ -202,7 +202,4 @@ final class Keys {
         }
     }
 
-    static String keyIdOnly(String keyId) {
-        return keyId;
-    }
 }
