@@ -1,5 +1,6 @@
 package io.kmswatch.alerts;
 
+import io.kmswatch.events.config.Durations;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,7 +73,7 @@ public record AlertsConfig(Duration suppressionWindow, Map<String, Duration> sup
 
     private static final ObjectMapper YAML = YAMLMapper.builder()
             .addModule(new JavaTimeModule())
-            .addModule(new SimpleModule("kmswatch-durations").addDeserializer(Duration.class, new Durations.Deserializer()))
+            .addModule(Durations.module())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .build();

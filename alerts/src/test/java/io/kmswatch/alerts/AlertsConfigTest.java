@@ -1,5 +1,6 @@
 package io.kmswatch.alerts;
 
+import io.kmswatch.events.config.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.kmswatch.events.Topics;
 import io.kmswatch.events.config.EnvSubstitution;
-import io.kmswatch.ingest.internal.Durations;
+import io.kmswatch.events.config.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

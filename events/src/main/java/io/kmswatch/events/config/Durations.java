@@ -1,9 +1,10 @@
-package io.kmswatch.alerts;
+package io.kmswatch.events.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -12,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as people write them in YAML: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h},
+ * The one duration syntax of every kmswatch config file. Durations as people write them in YAML: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h},
  * {@code 7d}, combinations such as {@code 1h30m}, ISO-8601 ({@code PT1H}), or a bare number of
  * seconds.
  */
@@ -66,8 +67,13 @@ public final class Durations {
         return total;
     }
 
+    /** A Jackson module that reads every {@link Duration} with {@link #parse}. */
+    public static SimpleModule module() {
+        return new SimpleModule("kmswatch-durations").addDeserializer(Duration.class, new Deserializer());
+    }
+
     /** Jackson deserializer for {@link #parse}; numbers are seconds. */
-    static final class Deserializer extends JsonDeserializer<Duration> {
+    public static final class Deserializer extends JsonDeserializer<Duration> {
         @Override
         public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
