@@ -80,8 +80,8 @@ class IngestConfigTest {
     @CsvSource(delimiter = '|', value = {
             "sources: {lookup: {requestsPerSecond: 5}}|requestsPerSecond must be in (0, 2]",
             "sources: {lookup: {maxResults: 100}}|maxResults must be 1..50",
-            "sources: {lookup: {lookBack: -5m}}|not a duration",
-            "sources: {lookup: {pollInterval: soon}}|not a duration",
+            "sources: {lookup: {lookBack: -5m}}|invalid duration",
+            "sources: {lookup: {pollInterval: soon}}|invalid duration",
             "sources: {lookup: {accounts: [{assumeRoleArn: 'role/x'}]}}|is not an IAM role ARN",
             "sources: {files: {follow: true}}|sources.files.paths must name at least one",
             "sources: {s3: {buckets: [Bad_Bucket]}}|is not a bucket name",
