@@ -95,7 +95,14 @@ public final class KmsHttpServer implements AutoCloseable {
             }
             try {
                 byte[] body = readBody(ex);
-                respond(ex, requestId, 200, handle(ex, requestId, target, body));
+                byte[] out = handle(ex, requestId, target, body);
+                try {
+                    respond(ex, requestId, 200, out);
+                } finally {
+                    // The body may hold a plaintext or data key in base64.
+                    java.util.Arrays.fill(out, (byte) 0);
+                    java.util.Arrays.fill(body, (byte) 0);
+                }
             } catch (KmsServiceException e) {
                 outcome = e.type();
                 respondError(ex, requestId, e.code().httpStatus(), e.type(), e.getMessage());
@@ -196,7 +203,31 @@ public final class KmsHttpServer implements AutoCloseable {
             throw e;
         }
         emit(ctx, handler, request, response, null, null);
-        return ApiJson.WIRE.writeValueAsBytes(response);
+        try {
+            return ApiJson.WIRE.writeValueAsBytes(response);
+        } finally {
+            clearBlobs(request);
+            clearBlobs(response);
+        }
+    }
+
+    /** Zeroes the Blob members (plaintexts, data keys, messages) of a request or response record once used. */
+    private static void clearBlobs(Object record) {
+        if (record == null || !record.getClass().isRecord()) {
+            return;
+        }
+        for (java.lang.reflect.RecordComponent c : record.getClass().getRecordComponents()) {
+            if (c.getType() == io.kmswatch.emulator.api.Blob.class) {
+                try {
+                    Object v = c.getAccessor().invoke(record);
+                    if (v != null) {
+                        ((io.kmswatch.emulator.api.Blob) v).clear();
+                    }
+                } catch (ReflectiveOperationException e) {
+                    LOG.debug("cannot clear {}: {}", c.getName(), e.toString());
+                }
+            }
+        }
     }
 
     private <Q, S> void emit(CallContext ctx, OperationHandler<Q, S> handler, Q request, S response,

@@ -135,6 +135,10 @@ class PolicyEndToEndIT {
             assertThat(r.errorCode()).isEqualTo("AccessDeniedException");
         });
 
+        // Key management is never cross-account, whatever the key policy says.
+        KmsException mgmt = catchThrowableOfType(KmsException.class, () -> bob.disableKey(b -> b.keyId(twoSided)));
+        assertThat(mgmt.awsErrorDetails().errorCode()).isEqualTo("NotFoundException");
+
         String oneSided = keyWithPolicy(policy(enableIam(A)));
         denied(() -> bob.encrypt(b -> b.keyId(oneSided).plaintext(utf8("no"))));
     }

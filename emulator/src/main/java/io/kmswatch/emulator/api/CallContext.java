@@ -144,6 +144,22 @@ public final class CallContext {
         return key;
     }
 
+    /**
+     * Resolves a key id or key ARN for an operation AWS does not allow across accounts (key management:
+     * EnableKey, PutKeyPolicy, tags, rotation settings, import…): a key of another account is not found.
+     *
+     * @throws KmsServiceException ValidationException when missing, NotFoundException when unknown or foreign
+     */
+    public KmsKey resolveOwnKey(String keyId, String member) {
+        Validation.requireKeyId(keyId, member);
+        KmsKey key = lookupKey(keyId, false);
+        if (!key.accountId().equals(caller.accountId())) {
+            throw KmsServiceException.notFound("Key '" + key.arn() + "' does not exist");
+        }
+        addResource(key);
+        return key;
+    }
+
     /** {@link #resolveKey(String, String, boolean)} with member {@code keyId} and aliases allowed. */
     public KmsKey resolveKey(String keyId) {
         return resolveKey(keyId, "keyId", true);

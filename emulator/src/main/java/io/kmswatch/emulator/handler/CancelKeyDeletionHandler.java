@@ -21,7 +21,7 @@ public final class CancelKeyDeletionHandler implements OperationHandler<KeyIdReq
 
     @Override
     public KeyIdResponse handle(KeyIdRequest r, CallContext ctx) {
-        KmsKey key = ctx.resolveKey(r.keyId(), "keyId", false);
+        KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
         if (key.keyState() != KeyState.PENDING_DELETION) {
             throw KmsServiceException.invalidState(key.arn() + " is not pending deletion.");
         }

@@ -107,6 +107,21 @@ public final class CreateKeyHandler implements OperationHandler<CreateKeyRequest
         }
     }
 
+    /** KMS logs the effective key spec, usage and origin even when the request left them out. */
+    @Override
+    public JsonNode requestParameters(CreateKeyRequest request) {
+        ObjectNode o = (ObjectNode) OperationHandler.super.requestParameters(request);
+        String spec = request.keySpec() != null ? request.keySpec()
+                : request.customerMasterKeySpec() != null ? request.customerMasterKeySpec() : "SYMMETRIC_DEFAULT";
+        o.put("description", request.description() == null ? "" : request.description());
+        o.put("origin", request.origin() == null ? "AWS_KMS" : request.origin());
+        o.put("bypassPolicyLockoutSafetyCheck", Boolean.TRUE.equals(request.bypassPolicyLockoutSafetyCheck()));
+        o.put("customerMasterKeySpec", spec);
+        o.put("keySpec", spec);
+        o.put("keyUsage", request.keyUsage() == null ? "ENCRYPT_DECRYPT" : request.keyUsage());
+        return o;
+    }
+
     @Override
     public JsonNode responseElements(CreateKeyRequest request, CreateKeyResponse response) {
         ObjectNode o = Json.MAPPER.createObjectNode();

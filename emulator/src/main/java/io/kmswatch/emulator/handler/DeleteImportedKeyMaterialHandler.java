@@ -21,7 +21,7 @@ public final class DeleteImportedKeyMaterialHandler implements OperationHandler<
 
     @Override
     public EmptyResponse handle(KeyIdRequest r, CallContext ctx) {
-        KmsKey key = ctx.resolveKey(r.keyId(), "keyId", false);
+        KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
         if (!"EXTERNAL".equals(key.origin())) {
             throw new KmsServiceException(KmsErrorCode.UNSUPPORTED_OPERATION, key.arn()
                     + " origin is " + key.origin() + " which is not valid for this operation.");

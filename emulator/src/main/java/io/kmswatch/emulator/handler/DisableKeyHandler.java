@@ -21,7 +21,7 @@ public final class DisableKeyHandler implements OperationHandler<KeyIdRequest, E
 
     @Override
     public EmptyResponse handle(KeyIdRequest r, CallContext ctx) {
-        KmsKey key = ctx.resolveKey(r.keyId(), "keyId", false);
+        KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
         if (key.keyState() == KeyState.PENDING_IMPORT || key.keyState() == KeyState.PENDING_DELETION) {
             throw key.keyState().invalid(key.arn());
         }

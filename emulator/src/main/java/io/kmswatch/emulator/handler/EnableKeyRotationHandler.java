@@ -24,7 +24,7 @@ public final class EnableKeyRotationHandler implements OperationHandler<EnableKe
     public EmptyResponse handle(EnableKeyRotationRequest r, CallContext ctx) {
         Validation.range(r.rotationPeriodInDays(), "rotationPeriodInDays", 90, 2560);
         int days = r.rotationPeriodInDays() == null ? 365 : r.rotationPeriodInDays();
-        KmsKey key = ctx.resolveKey(r.keyId(), "keyId", false);
+        KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
         key.keyState().checkCryptoUse(key.arn());
         Keys.requireRotatable(key);
         ctx.authorize(key, "kms:EnableKeyRotation");

@@ -28,7 +28,7 @@ public final class GetKeyPolicyHandler implements OperationHandler<GetKeyPolicyR
         if (r.policyName() != null && !"default".equals(r.policyName())) {
             throw KmsServiceException.notFound("No such policy exists: " + r.policyName());
         }
-        KmsKey key = ctx.resolveKey(r.keyId(), "keyId", false);
+        KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
         ctx.authorize(key, "kms:GetKeyPolicy");
         return new GetKeyPolicyResponse(key.policy(), "default");
     }

@@ -32,7 +32,7 @@ public final class GetParametersForImportHandler implements OperationHandler<Get
             throw new KmsServiceException(KmsErrorCode.UNSUPPORTED_OPERATION, "Wrapping algorithm "
                     + r.wrappingAlgorithm() + " with " + r.wrappingKeySpec() + " is not supported by this emulator.");
         }
-        KmsKey key = ctx.resolveKey(r.keyId(), "keyId", false);
+        KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
         if (!"EXTERNAL".equals(key.origin())) {
             throw new KmsServiceException(KmsErrorCode.UNSUPPORTED_OPERATION, key.arn()
                     + " origin is " + key.origin() + " which is not valid for this operation.");

@@ -35,7 +35,7 @@ public final class ImportKeyMaterialHandler implements OperationHandler<ImportKe
         if (model.equals("KEY_MATERIAL_DOES_NOT_EXPIRE") && r.validTo() != null) {
             throw KmsServiceException.validation("ValidTo must not be set when ExpirationModel is KEY_MATERIAL_DOES_NOT_EXPIRE.");
         }
-        KmsKey key = ctx.resolveKey(r.keyId(), "keyId", false);
+        KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
         if (!"EXTERNAL".equals(key.origin())) {
             throw new KmsServiceException(KmsErrorCode.UNSUPPORTED_OPERATION, key.arn()
                     + " origin is " + key.origin() + " which is not valid for this operation.");

@@ -26,7 +26,7 @@ public final class ListKeyPoliciesHandler implements OperationHandler<ListKeyPol
     @Override
     public ListKeyPoliciesResponse handle(ListKeyPoliciesRequest r, CallContext ctx) {
         Validation.limit(r.limit());
-        KmsKey key = ctx.resolveKey(r.keyId(), "keyId", false);
+        KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
         ctx.authorize(key, "kms:ListKeyPolicies");
         return new ListKeyPoliciesResponse(java.util.List.of("default"), null, false);
     }

@@ -26,7 +26,7 @@ public final class ListKeyRotationsHandler implements OperationHandler<ListKeyRo
     @Override
     public ListKeyRotationsResponse handle(ListKeyRotationsRequest r, CallContext ctx) {
         Validation.marker(r.marker());
-        KmsKey key = ctx.resolveKey(r.keyId(), "keyId", false);
+        KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
         Keys.requireRotatable(key);
         ctx.authorize(key, "kms:ListKeyRotations");
         java.util.List<RotationsListEntry> all = key.materials().stream().filter(m -> m.rotationType() != null)

@@ -27,7 +27,7 @@ public final class ListResourceTagsHandler implements OperationHandler<ListResou
     public ListResourceTagsResponse handle(ListResourceTagsRequest r, CallContext ctx) {
         Validation.marker(r.marker());
         Validation.range(r.limit(), "limit", 1, 50);
-        KmsKey key = ctx.resolveKey(r.keyId(), "keyId", false);
+        KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
         ctx.authorize(key, "kms:ListResourceTags");
         Paging.Page<Tag> p = Paging.page(Keys.tagList(key.tags()), r.limit(), r.marker(), 50);
         return new ListResourceTagsResponse(p.items(), p.nextMarker(), p.truncated());

@@ -31,6 +31,7 @@ public final class ListRetirableGrantsHandler implements OperationHandler<ListRe
         ctx.authorizeKeyless("kms:ListRetirableGrants");
         java.util.List<GrantListEntry> all = ctx.services().store().allGrants().stream()
                 .filter(g -> r.retiringPrincipal().equals(g.retiringPrincipal()))
+                .filter(g -> g.keyArn().contains(":kms:" + ctx.region() + ":" + ctx.caller().accountId() + ":"))
                 .map(Grants::entry).toList();
         Paging.Page<GrantListEntry> p = Paging.page(all, r.limit(), r.marker(), 50);
         return new ListGrantsResponse(p.items(), p.nextMarker(), p.truncated());

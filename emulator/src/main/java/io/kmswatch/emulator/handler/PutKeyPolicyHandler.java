@@ -26,7 +26,7 @@ public final class PutKeyPolicyHandler implements OperationHandler<PutKeyPolicyR
         if (r.policyName() != null && !"default".equals(r.policyName())) {
             throw Validation.fail("policyName", r.policyName(), "Member must satisfy regular expression pattern: default");
         }
-        KmsKey key = ctx.resolveKey(r.keyId(), "keyId", false);
+        KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
         key.keyState().checkManagement(key.arn());
         Keys.checkPolicySyntax(r.policy());
         ctx.authorize(key, "kms:PutKeyPolicy");
@@ -37,5 +37,15 @@ public final class PutKeyPolicyHandler implements OperationHandler<PutKeyPolicyR
             return null;
         });
         return new EmptyResponse();
+    }
+
+    /** As KMS logs it: the policy (a JSON string), policyName and the lockout flag always present. */
+    @Override
+    public com.fasterxml.jackson.databind.JsonNode requestParameters(PutKeyPolicyRequest request) {
+        com.fasterxml.jackson.databind.node.ObjectNode o =
+                (com.fasterxml.jackson.databind.node.ObjectNode) OperationHandler.super.requestParameters(request);
+        o.put("policyName", request.policyName() == null ? "default" : request.policyName());
+        o.put("bypassPolicyLockoutSafetyCheck", Boolean.TRUE.equals(request.bypassPolicyLockoutSafetyCheck()));
+        return o;
     }
 }

@@ -29,7 +29,7 @@ public final class ReplicateKeyHandler implements OperationHandler<ReplicateKeyR
             throw Validation.fail("replicaRegion", r.replicaRegion(), "Member must satisfy regular expression pattern: ^([a-z]+-){2,3}\\d+$");
         }
         Validation.length(r.description(), "description", 0, 8192);
-        KmsKey key = ctx.resolveKey(r.keyId(), "keyId", false);
+        KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
         if (!key.multiRegion() || !key.region().equals(key.primaryRegion())) {
             throw new KmsServiceException(KmsErrorCode.UNSUPPORTED_OPERATION, key.arn()
                     + " is not a multi-Region primary key.");

@@ -21,7 +21,7 @@ public final class RotateKeyOnDemandHandler implements OperationHandler<KeyIdReq
 
     @Override
     public KeyIdResponse handle(KeyIdRequest r, CallContext ctx) {
-        KmsKey key = ctx.resolveKey(r.keyId(), "keyId", false);
+        KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
         key.keyState().checkCryptoUse(key.arn());
         Keys.requireRotatable(key);
         ctx.authorize(key, "kms:RotateKeyOnDemand");

@@ -24,7 +24,7 @@ public final class ScheduleKeyDeletionHandler implements OperationHandler<Schedu
     public ScheduleKeyDeletionResponse handle(ScheduleKeyDeletionRequest r, CallContext ctx) {
         Validation.range(r.pendingWindowInDays(), "pendingWindowInDays", 7, 30);
         int days = r.pendingWindowInDays() == null ? 30 : r.pendingWindowInDays();
-        KmsKey key = ctx.resolveKey(r.keyId(), "keyId", false);
+        KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
         if (key.keyState() == KeyState.PENDING_DELETION) {
             throw key.keyState().invalid(key.arn());
         }

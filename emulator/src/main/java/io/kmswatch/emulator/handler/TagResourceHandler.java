@@ -22,7 +22,7 @@ public final class TagResourceHandler implements OperationHandler<TagResourceReq
     @Override
     public EmptyResponse handle(TagResourceRequest r, CallContext ctx) {
         Validation.required(r.tags(), "tags");
-        KmsKey key = ctx.resolveKey(r.keyId(), "keyId", false);
+        KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
         key.keyState().checkManagement(key.arn());
         ctx.authorize(key, "kms:TagResource");
         ctx.services().store().atomically(() -> {

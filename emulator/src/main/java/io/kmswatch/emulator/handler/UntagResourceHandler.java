@@ -22,7 +22,7 @@ public final class UntagResourceHandler implements OperationHandler<UntagResourc
     @Override
     public EmptyResponse handle(UntagResourceRequest r, CallContext ctx) {
         Validation.required(r.tagKeys(), "tagKeys");
-        KmsKey key = ctx.resolveKey(r.keyId(), "keyId", false);
+        KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
         key.keyState().checkManagement(key.arn());
         ctx.authorize(key, "kms:UntagResource");
         ctx.services().store().atomically(() -> {

@@ -23,7 +23,7 @@ public final class UpdateKeyDescriptionHandler implements OperationHandler<Updat
     public EmptyResponse handle(UpdateKeyDescriptionRequest r, CallContext ctx) {
         Validation.required(r.description(), "description");
         Validation.length(r.description(), "description", 0, 8192);
-        KmsKey key = ctx.resolveKey(r.keyId(), "keyId", false);
+        KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
         key.keyState().checkManagement(key.arn());
         ctx.authorize(key, "kms:UpdateKeyDescription");
         ctx.services().store().atomically(() -> {
