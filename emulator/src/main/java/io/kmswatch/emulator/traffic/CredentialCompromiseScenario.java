@@ -29,7 +29,9 @@ final class CredentialCompromiseScenario implements Scenario {
         String ip = TrafficWorld.COMPROMISED_IP;
         plan.subject(app, app);
         plan.at(0.0, ctx -> ctx.call("scenario", app, ip, "DescribeKey", kms -> kms.describeKey(r -> r.keyId("alias/" + app))));
-        int count = (int) Math.min(400, Math.max(40, Math.round(8 * plan.normalCalls(app))));
-        plan.spread(count, 0.05, 0.95, ctx -> Workloads.decryptFrom(ctx, "scenario", app, ip, app, ctx.keyArn(app)));
+        // High rate: as many calls within four minutes as a decrypt spike needs (see DecryptSpikeScenario).
+        int count = (int) Math.min(1500, Math.max(150, Math.round(12 * plan.normalCalls(app, Duration.ofMinutes(5)))));
+        plan.spread(count, 0.05, 0.05 + 0.95 * plan.fraction(Duration.ofMinutes(4)),
+                ctx -> Workloads.decryptFrom(ctx, "scenario", app, ip, app, ctx.keyArn(app)));
     }
 }

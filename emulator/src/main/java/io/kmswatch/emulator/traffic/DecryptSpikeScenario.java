@@ -24,7 +24,10 @@ final class DecryptSpikeScenario implements Scenario {
     public void plan(ScenarioPlan plan) {
         String app = Incidents.envelopeApp(plan.world());
         plan.subject(app, app);
-        int count = (int) Math.min(600, Math.max(60, Math.round(10 * plan.normalCalls(app))));
-        plan.spread(count, 0.05, 0.95, ctx -> Workloads.decrypt(ctx, "scenario", app, app, ctx.keyArn(app)));
+        // A detector counts per 5-minute window (decrypt-spike: factor 10 over the baseline, floor 100), so the
+        // loop's calls land within four minutes: at least 150, and twelve times the role's normal volume.
+        int count = (int) Math.min(1500, Math.max(150, Math.round(12 * plan.normalCalls(app, Duration.ofMinutes(5)))));
+        plan.spread(count, 0.05, 0.05 + 0.95 * plan.fraction(Duration.ofMinutes(4)),
+                ctx -> Workloads.decrypt(ctx, "scenario", app, app, ctx.keyArn(app)));
     }
 }

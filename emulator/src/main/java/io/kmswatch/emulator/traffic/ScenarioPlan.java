@@ -77,15 +77,25 @@ final class ScenarioPlan {
         return window;
     }
 
+    /** The fraction of the window that {@code span} takes, at most 1. */
+    public double fraction(Duration span) {
+        return Math.min(1.0, (double) span.toNanos() / window.toNanos());
+    }
+
     /**
      * How many background calls of one application fall in the window on average (an application's share of
      * the background rate): what "normal" is for a spike.
      */
     public double normalCalls(String application) {
+        return normalCalls(application, window);
+    }
+
+    /** As {@link #normalCalls(String)}, over a span of emulator time instead of the whole window. */
+    public double normalCalls(String application, Duration span) {
         double total = world.profile().applications().stream().mapToDouble(TrafficProfile.Application::weight).sum();
         double weight = world.profile().applications().stream().filter(a -> a.name().equals(application))
                 .mapToDouble(TrafficProfile.Application::weight).sum();
-        return total == 0 ? 0 : backgroundCallsPerSecond * window.toSeconds() * weight / total
+        return total == 0 ? 0 : backgroundCallsPerSecond * span.toSeconds() * weight / total
                 * DailyShape.factor(start);
     }
 

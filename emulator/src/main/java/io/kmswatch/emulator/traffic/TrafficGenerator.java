@@ -43,8 +43,6 @@ public final class TrafficGenerator implements AutoCloseable {
     /** Every scenario, in the order {@code --scenarios all} injects them. */
     static final List<Scenario> SCENARIOS = List.of(
             new KeyDisabledCleanupScenario(),
-            new DecryptSpikeScenario(),
-            new CredentialCompromiseScenario(),
             new KeyDeletionScheduledScenario(),
             new KeyDestructionChainScenario(),
             new KeyPolicyOpenedScenario(),
@@ -58,8 +56,11 @@ public final class TrafficGenerator implements AutoCloseable {
             new KeyMaterialDeletedScenario(),
             new PlannedKeyRetirementLookAlike(),
             new TrustedPartnerUseLookAlike(),
+            // Last, so that detectors that learn baselines and first sightings have seen the most traffic.
+            new S3BatchViaServiceLookAlike(),
             new SmoothDeployLookAlike(),
-            new S3BatchViaServiceLookAlike());
+            new DecryptSpikeScenario(),
+            new CredentialCompromiseScenario());
 
     static {
         // The JDK HttpServer (the emulator's) answers keep-alive requests ~40 ms late unless TCP_NODELAY is on
@@ -210,6 +211,10 @@ public final class TrafficGenerator implements AutoCloseable {
         if (chosen.isEmpty()) {
             return plans;
         }
+        // Incidents start after a warm-up of ordinary traffic (a quarter of the run, at most an hour), which
+        // detectors with a learning period need.
+        Duration warmUp = min(Duration.ofHours(1), Duration.between(start, end).dividedBy(4));
+        start = start.plus(warmUp);
         Duration total = Duration.between(start, end);
         double perSecond = config.rate() / config.clockSpeed();
         Duration every = config.incidentEvery();

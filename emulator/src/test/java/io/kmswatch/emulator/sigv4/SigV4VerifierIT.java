@@ -109,6 +109,11 @@ class SigV4VerifierIT {
         } catch (SigV4Exception e) {
             status = e.httpStatus();
             response = "{\"__type\":\"" + e.awsErrorType() + "\",\"message\":\"" + e.getMessage() + "\"}";
+        } catch (RuntimeException e) {
+            // Answer anything unexpected too: a handler that throws makes the JDK server drop the connection,
+            // and the client would only see "Unexpected end of file".
+            status = 500;
+            response = "{\"__type\":\"InternalFailure\",\"message\":\"" + e + "\"}";
         }
         byte[] bytes = response.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");

@@ -48,8 +48,9 @@ class TrafficPlanTest {
     }
 
     @Test
-    void shouldRepeatScenariosInTurnEveryIncidentInterval() {
-        Duration duration = Duration.ofHours(6);
+    void shouldRepeatScenariosInTurnEveryIncidentIntervalAfterWarmUp() {
+        // Seven hours: one hour of warm-up (a quarter of the run, at most an hour), then one incident an hour.
+        Duration duration = Duration.ofHours(7);
         try (TrafficGenerator g = generator(duration, Duration.ofHours(1), List.of("decrypt-spike", "root-key-usage"))) {
             List<ScenarioPlan> plans = g.schedule(List.of(new DecryptSpikeScenario(), new RootKeyUsageScenario()), START,
                     START.plus(duration));
@@ -57,6 +58,7 @@ class TrafficPlanTest {
             assertThat(plans).extracting(p -> p.scenario().type()).containsExactly("decrypt-spike", "root-key-usage",
                     "decrypt-spike", "root-key-usage", "decrypt-spike", "root-key-usage");
             assertThat(plans).extracting(ScenarioPlan::index).containsExactly(0, 1, 2, 3, 4, 5);
+            assertThat(plans.get(0).start()).isAfter(START.plus(Duration.ofHours(1)));
         }
     }
 
