@@ -1,5 +1,7 @@
 package io.kmswatch.emulator.traffic;
 
+import io.kmswatch.emulator.EmulatorConfig;
+import io.kmswatch.emulator.KmsEmulator;
 import io.kmswatch.events.CloudTrailEvent;
 import io.kmswatch.events.ScenarioLabel;
 import org.junit.jupiter.api.Test;
@@ -40,6 +42,30 @@ class TrafficGeneratorIT {
 
         assertThat(eight.labelFileByAlias()).isNotEqualTo(seven.labelFileByAlias());
         assertThat(eight.summary().byOperation()).isNotEqualTo(seven.summary().byOperation());
+    }
+
+    @Test
+    void shouldDriveAnEmulatorThroughItsEndpointLearningItsClock() {
+        TrafficConfig config = TrafficRuns.config(5, Duration.ofMinutes(20), 900, List.of("root-key-usage"),
+                dir.resolve("remote.jsonl"));
+        List<CloudTrailEvent> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (KmsEmulator emulator = KmsEmulator.start(TrafficGenerator.emulatorConfig(config,
+                EmulatorConfig.defaults().withPort(0)))) {
+            emulator.addListener(records::add);
+            TrafficSummary summary;
+            try (TrafficGenerator generator = new TrafficGenerator(config.withEndpoint(emulator.endpoint()), l -> { })) {
+                assertThat(generator.emulator()).isEmpty();
+                summary = generator.run();
+            }
+
+            ScenarioLabel label = summary.labels().get(0);
+            assertThat(label.start()).isAfter(config.clockStart()).isBefore(emulator.clock().instant());
+            assertThat(records).anySatisfy(r -> {
+                assertThat(r.userIdentity().type()).isEqualTo("Root");
+                assertThat(r.eventTime()).isAfterOrEqualTo(label.start().minusSeconds(1));
+            });
+            assertThat(summary.failures()).isZero();
+        }
     }
 
     /**
