@@ -1,21 +1,17 @@
 package io.kmswatch.app;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.kmswatch.events.config.ConfigYaml;
 import io.kmswatch.events.config.EnvSubstitution;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
 
 /**
  * Loads one YAML configuration file into a record tree: {@code ${ENV}} substitution first, then
@@ -24,11 +20,7 @@ import java.util.stream.Collectors;
  * what was expected, before anything starts.
  */
 public final class ConfigFiles {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .registerModule(new JavaTimeModule())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
+    private static final ObjectMapper YAML = ConfigYaml.mapper();
 
     private ConfigFiles() {
     }
@@ -72,19 +64,18 @@ public final class ConfigFiles {
     }
 
     static String describe(JsonProcessingException e) {
-        String key = e instanceof JsonMappingException m && !m.getPath().isEmpty()
-                ? m.getPath().stream()
-                        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                        .collect(Collectors.joining(".")).replace(".[", "[")
-                : null;
+        String key = ConfigYaml.path(e);
         String line = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
         if (e instanceof UnrecognizedPropertyException u) {
             String known = u.getKnownPropertyIds() == null ? "" : " — expected one of " + u.getKnownPropertyIds();
             return "key '" + key + "'" + line + " is not a known setting" + known;
         }
         if (e instanceof InvalidFormatException f) {
+            String m = f.getOriginalMessage();
+            int colon = m.lastIndexOf(": ");
+            String detail = colon > 0 && m.startsWith("Cannot deserialize") ? " (" + m.substring(colon + 2) + ")" : "";
             return "key '" + key + "'" + line + ": '" + f.getValue() + "' is not a valid "
-                    + f.getTargetType().getSimpleName();
+                    + f.getTargetType().getSimpleName() + detail;
         }
         if (e instanceof ValueInstantiationException v) {
             Throwable cause = v.getCause() == null ? v : v.getCause();

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             BrokerCommand.class,
             ParseCommand.class,
             BenchCommand.class,
+            EmulatorCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Kmswatch implements Runnable {

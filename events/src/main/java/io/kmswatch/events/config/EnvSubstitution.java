@@ -22,6 +22,9 @@ import java.util.function.Function;
  * ({@code : }, {@code #}, a leading {@code *}) must sit in a quoted scalar:
  * {@code url: "${SLACK_WEBHOOK_URL}"}.
  *
+ * <p>Comment lines (first non-blank character {@code #}) are copied unchanged: an example commented
+ * out in a file must not demand its variables.
+ *
  * <p>Errors name the variable and the line, never a value: values are often secrets.
  */
 public final class EnvSubstitution {
@@ -53,6 +56,13 @@ public final class EnvSubstitution {
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i);
+            if (isCommentLineStart(text, i)) {
+                int end = text.indexOf('\n', i);
+                end = end < 0 ? text.length() : end;
+                out.append(text, i, end);
+                i = end;
+                continue;
+            }
             if (c == '\n') {
                 line++;
             }
@@ -97,5 +107,22 @@ public final class EnvSubstitution {
             throw new IllegalArgumentException("configuration substitution failed: " + String.join("; ", problems));
         }
         return out.toString();
+    }
+
+    /** True at the first non-blank character of a line when that character is '#'. */
+    private static boolean isCommentLineStart(String text, int i) {
+        if (text.charAt(i) != '#') {
+            return false;
+        }
+        for (int j = i - 1; j >= 0; j--) {
+            char b = text.charAt(j);
+            if (b == '\n') {
+                return true;
+            }
+            if (b != ' ' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -51,4 +51,12 @@ class EnvSubstitutionTest {
         assertThatThrownBy(() -> apply("a: ${not valid}")).hasMessageContaining("is not a variable name");
         assertThatThrownBy(() -> apply("a: ${OPEN\nb: 1")).hasMessageContaining("line 1: unterminated");
     }
+
+    @org.junit.jupiter.api.Test
+    void shouldLeaveCommentLinesAlone() {
+        String text = "# url: \"${UNSET_IN_COMMENT}\"\n  # ${ALSO}\nkey: ${SET}  # trailing ${SET}\n";
+        String out = EnvSubstitution.apply(text, n -> "SET".equals(n) ? "v" : null);
+        org.assertj.core.api.Assertions.assertThat(out)
+                .isEqualTo("# url: \"${UNSET_IN_COMMENT}\"\n  # ${ALSO}\nkey: v  # trailing v\n");
+    }
 }
