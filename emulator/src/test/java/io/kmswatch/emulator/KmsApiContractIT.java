@@ -245,6 +245,11 @@ class KmsApiContractIT {
         assertError(() -> kms.createKey(b -> b.keySpec(KeySpec.ECC_NIST_P256)), KmsException.class,
                 "ValidationException");
         assertError(() -> kms.generateRandom(b -> b.numberOfBytes(1025)), KmsException.class, "ValidationException");
+        KmsException dry = kmsError(() -> kms.encrypt(b -> b.keyId(id).plaintext(utf8("dry")).dryRun(true)));
+        assertThat(dry).isInstanceOf(DryRunOperationException.class);
+        assertThat(dry.statusCode()).isEqualTo(412);
+        assertError(() -> kms.describeKey(b -> b.keyId("not-a-key-id")), NotFoundException.class, "NotFoundException");
+        assertError(() -> kms.enableKey(b -> b.keyId("alias/anything")), NotFoundException.class, "NotFoundException");
         KmsException e = kmsError(() -> kms.encrypt(b -> b.keyId(id).plaintext(SdkBytes.fromByteArray(new byte[5000]))));
         assertThat(e.awsErrorDetails().errorMessage()).startsWith("1 validation error detected")
                 .contains("'plaintext'").contains("less than or equal to 4096");

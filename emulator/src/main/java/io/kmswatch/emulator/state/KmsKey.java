@@ -1,5 +1,6 @@
 package io.kmswatch.emulator.state;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.kmswatch.emulator.api.KmsErrorCode;
 import io.kmswatch.emulator.api.KmsServiceException;
 
@@ -44,22 +45,27 @@ public record KmsKey(String keyId, String accountId, String region, String parti
         return "arn:" + partition + ":kms:" + region + ":" + accountId + ":key/" + keyId;
     }
 
+    @JsonIgnore
     public boolean enabled() {
         return keyState == KeyState.ENABLED;
     }
 
+    @JsonIgnore
     public boolean multiRegion() {
         return primaryRegion != null;
     }
 
+    @JsonIgnore
     public boolean isSymmetric() {
         return "SYMMETRIC_DEFAULT".equals(keySpec);
     }
 
+    @JsonIgnore
     public boolean isHmac() {
         return keySpec.startsWith("HMAC_");
     }
 
+    @JsonIgnore
     public boolean isAsymmetric() {
         return keySpec.startsWith("RSA_") || keySpec.startsWith("ECC_");
     }
