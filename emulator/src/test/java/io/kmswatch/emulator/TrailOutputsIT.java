@@ -6,7 +6,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.AlgorithmSpec;
+import software.amazon.awssdk.services.kms.model.ExpirationModelType;
+import software.amazon.awssdk.services.kms.model.GetParametersForImportResponse;
 import software.amazon.awssdk.services.kms.model.KmsException;
+import software.amazon.awssdk.services.kms.model.OriginType;
+import software.amazon.awssdk.services.kms.model.WrappingKeySpec;
 import software.amazon.awssdk.services.kms.model.NotFoundException;
 
 import java.nio.file.Files;
@@ -79,6 +84,7 @@ class TrailOutputsIT {
             kms.enableKeyRotation(b -> b.keyId(rotating).rotationPeriodInDays(90));
 
             awaitRecord(fx, "DeleteKey", doomed);
+
             assertThat(catchThrowableOfType(NotFoundException.class, () -> kms.describeKey(b -> b.keyId(doomed))))
                     .isNotNull();
             assertThat(kms.listAliases().aliases()).noneMatch(a -> a.aliasName().equals("alias/doomed"));
@@ -92,6 +98,38 @@ class TrailOutputsIT {
             assertThat(kms.decrypt(b -> b.ciphertextBlob(old)).plaintext()).isEqualTo(pt);
             assertThat(kms.getKeyRotationStatus(b -> b.keyId(rotating)).nextRotationDate())
                     .isAfter(Instant.parse("2026-03-31T00:00:00Z"));
+            fx.recordsSnapshot().forEach(e -> TrailRecords.assertShape(e, fx.secrets));
+        }
+    }
+
+    @Test
+    void shouldDeleteExpiredImportedMaterialOnTheEmulatorClock() throws Exception {
+        // An emulator hour per real second: the 24-hour import token lives long enough to use, the material
+        // (valid for three emulator hours) expires a few seconds later.
+        EmulatorConfig config = EmulatorConfig.defaults().withClock(Instant.parse("2026-01-01T00:00:00Z"), 3600.0);
+        try (EmulatorFixture fx = new EmulatorFixture(config); KmsClient kms = fx.admin()) {
+            String imported = kms.createKey(b -> b.origin(OriginType.EXTERNAL)).keyMetadata().keyId();
+            GetParametersForImportResponse params = kms.getParametersForImport(b -> b.keyId(imported)
+                    .wrappingAlgorithm(AlgorithmSpec.RSAES_OAEP_SHA_256).wrappingKeySpec(WrappingKeySpec.RSA_2048));
+            byte[] material = new byte[32];
+            new java.security.SecureRandom().nextBytes(material);
+            fx.secret(material);
+            javax.crypto.Cipher oaep = javax.crypto.Cipher.getInstance("RSA/ECB/OAEPWithSHA-256AndMGF1Padding");
+            oaep.init(javax.crypto.Cipher.ENCRYPT_MODE, java.security.KeyFactory.getInstance("RSA").generatePublic(
+                            new java.security.spec.X509EncodedKeySpec(params.publicKey().asByteArray())),
+                    new javax.crypto.spec.OAEPParameterSpec("SHA-256", "MGF1", java.security.spec.MGF1ParameterSpec.SHA256,
+                            javax.crypto.spec.PSource.PSpecified.DEFAULT));
+            byte[] wrapped = oaep.doFinal(material);
+            // The token is valid for 24 emulator hours: its expiry tells the emulator's "now".
+            Instant validTo = params.parametersValidTo().minus(Duration.ofHours(21));
+            kms.importKeyMaterial(b -> b.keyId(imported).importToken(params.importToken())
+                    .encryptedKeyMaterial(SdkBytes.fromByteArray(wrapped)).validTo(validTo)
+                    .expirationModel(ExpirationModelType.KEY_MATERIAL_EXPIRES));
+
+            CloudTrailEvent expired = awaitRecord(fx, "DeleteExpiredKeyMaterial", imported);
+            assertThat(expired.eventType()).isEqualTo("AwsServiceEvent");
+            assertThat(kms.describeKey(b -> b.keyId(imported)).keyMetadata().keyStateAsString())
+                    .isEqualTo("PendingImport");
             fx.recordsSnapshot().forEach(e -> TrailRecords.assertShape(e, fx.secrets));
         }
     }
