@@ -24,14 +24,23 @@ final class Setup {
 
     static void run(TrafficContext ctx) {
         TrafficWorld world = ctx.world();
+        String admin = world.profile().first(TrafficProfile.Workload.ADMIN).name();
         for (KeyPlan key : world.keys()) {
             createKey(ctx, WORKLOAD, key.admin(), key.alias(), key.keySpec(), key.keyUsage(), world.keyPolicy(key),
                     List.of(tag("Application", key.user()), tag("Environment",
                             key.accountId().equals(world.profile().accounts().staging()) ? "staging" : "production")),
                     key.rotation(), OriginType.AWS_KMS);
         }
+        world.profile().applications().stream().filter(a -> a.workload() == TrafficProfile.Workload.SECRETS).forEach(app ->
+                // A grant bound to the secrets' encryption context, as Secrets Manager rotation setups use.
+                ctx.call(WORKLOAD, admin, "CreateGrant", kms -> kms.createGrant(r -> r.keyId(ctx.keyArn(app.name()))
+                        .granteePrincipal(world.principal(app.name()).policyArn())
+                        .operations(GrantOperation.DECRYPT, GrantOperation.GENERATE_DATA_KEY)
+                        .constraints(c -> c.encryptionContextSubset(java.util.Map.of("SecretARN", "arn:aws:secretsmanager:"
+                                + world.profile().region() + ":" + world.principal(app.name()).accountId()
+                                + ":secret:db-password-0")))
+                        .name("rotation-" + app.name()))));
         world.profile().applications().stream().filter(a -> a.workload() == TrafficProfile.Workload.EBS).forEach(app -> {
-            String admin = world.profile().first(TrafficProfile.Workload.ADMIN).name();
             // What EC2 does on the customer's behalf for an encrypted volume: a grant to the role that attaches it.
             ctx.call(WORKLOAD, admin, "CreateGrant", kms -> kms.createGrant(r -> r.keyId(ctx.keyArn(app.name()))
                     .granteePrincipal(world.principal(app.name()).policyArn())
