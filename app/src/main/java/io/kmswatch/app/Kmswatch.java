@@ -15,6 +15,10 @@ import picocli.CommandLine.Command;
             ParseCommand.class,
             BenchCommand.class,
             EmulatorCommand.class,
+            RunCommand.class,
+            IngestCommand.class,
+            DetectCommand.class,
+            AlertsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Kmswatch implements Runnable {
