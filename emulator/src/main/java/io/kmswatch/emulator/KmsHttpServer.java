@@ -49,6 +49,16 @@ public final class KmsHttpServer implements AutoCloseable {
     public static final String VIA_SERVICE_HEADER = "X-Kmswatch-Via-Service";
     private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
 
+    static {
+        // The JDK server writes the status line, headers and body in separate segments; without TCP_NODELAY
+        // Nagle's algorithm and the client's delayed ACK add up to 40 ms to every keep-alive response. The JDK
+        // reads this property once, when its first HttpServer is created, so set it before that unless the
+        // operator chose otherwise.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ThreadPoolExecutor pool;
     private final Services services;
