@@ -36,6 +36,9 @@ class EmulatorConfigTest {
         Path f = dir.resolve("emulator.yaml");
         Files.writeString(f, """
                 port: 0
+                dataDir: /var/tmp/kms-data
+                auditLog: logs/audit.ndjson
+                trailDir: trail
                 clockStart: 2026-01-01T00:00:00Z
                 clockSpeed: 60
                 trailRollMinutes: 1
@@ -58,6 +61,9 @@ class EmulatorConfigTest {
                 """);
         EmulatorConfig c = EmulatorConfig.load(f);
         assertThat(c.port()).isZero();
+        assertThat(c.dataDir()).isEqualTo(Path.of("/var/tmp/kms-data"));
+        assertThat(c.auditLog()).isEqualTo(Path.of("logs/audit.ndjson"));
+        assertThat(c.trailDir()).isEqualTo(Path.of("trail"));
         assertThat(c.clockSpeed()).isEqualTo(60.0);
         assertThat(c.accounts().get(0).users().get(0).secretAccessKey()).isEqualTo(System.getenv("HOME"));
         Identities ids = new Identities(c, Instant.EPOCH);

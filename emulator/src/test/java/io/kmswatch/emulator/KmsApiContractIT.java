@@ -566,16 +566,16 @@ class KmsApiContractIT {
             kms.describeKey(b -> b.keyId(id));
         }
         try (var ct = fx.cloudTrail(EmulatorFixture.ADMIN_KEY, EmulatorFixture.ADMIN_SECRET)) {
-            var first = ct.lookupEvents(b -> b.maxResults(3).lookupAttributes(a -> a
-                    .attributeKey("ResourceName").attributeValue("arn:aws:kms:us-east-1:111122223333:key/" + id)));
+            String arn = "arn:aws:kms:us-east-1:111122223333:key/" + id;
+            var first = ct.lookupEvents(b -> b.maxResults(3).lookupAttributes(attr("ResourceName", arn)));
             assertThat(first.events()).hasSize(3);
             assertThat(first.nextToken()).isNotNull();
             java.util.List<software.amazon.awssdk.services.cloudtrail.model.Event> all = new java.util.ArrayList<>(first.events());
             String token = first.nextToken();
             while (token != null) {
                 String t = token;
-                var page = ct.lookupEvents(b -> b.maxResults(3).nextToken(t).lookupAttributes(a -> a
-                        .attributeKey("ResourceName").attributeValue("arn:aws:kms:us-east-1:111122223333:key/" + id)));
+                var page = ct.lookupEvents(b -> b.maxResults(3).nextToken(t)
+                        .lookupAttributes(attr("ResourceName", arn)));
                 all.addAll(page.events());
                 token = page.nextToken();
             }
@@ -588,16 +588,21 @@ class KmsApiContractIT {
             assertThat(e.accessKeyId()).isEqualTo(EmulatorFixture.ADMIN_KEY);
             assertThat(e.readOnly()).isEqualTo("true");
             assertThat(CloudTrailEvent.parse(e.cloudTrailEvent()).eventId()).isEqualTo(e.eventId());
-            var byName = ct.lookupEvents(b -> b.lookupAttributes(a -> a.attributeKey("EventName").attributeValue("CreateKey"))
+            var byName = ct.lookupEvents(b -> b.lookupAttributes(attr("EventName", "CreateKey"))
                     .startTime(Instant.now().minusSeconds(3600)).endTime(Instant.now().plusSeconds(60)));
             assertThat(byName.events()).isNotEmpty().allSatisfy(x -> assertThat(x.eventName()).isEqualTo("CreateKey"));
             assertThatThrownBy(() -> ct.lookupEvents(b -> b.maxResults(51)))
                     .isInstanceOf(software.amazon.awssdk.services.cloudtrail.model.InvalidMaxResultsException.class);
             assertThatThrownBy(() -> ct.lookupEvents(b -> b.lookupAttributes(
-                    a -> a.attributeKey("EventName").attributeValue("A"),
-                    a -> a.attributeKey("EventName").attributeValue("B"))))
+                    attr("EventName", "A"),
+                    attr("EventName", "B"))))
                     .isInstanceOf(software.amazon.awssdk.services.cloudtrail.model.InvalidLookupAttributesException.class);
         }
+    }
+
+    private static software.amazon.awssdk.services.cloudtrail.model.LookupAttribute attr(String key, String value) {
+        return software.amazon.awssdk.services.cloudtrail.model.LookupAttribute.builder().attributeKey(key)
+                .attributeValue(value).build();
     }
 
     private CloudTrailEvent lastRecord(String eventName) {
