@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  * trailRollMinutes: 5        # emulator minutes per trail file
  * maxBodyBytes: 1048576
  * threads: 16
- * lookupMaxEvents: 200000    # LookupEvents keeps at most this many records (and 90 days)
+ * lookupMaxEvents: 50000     # LookupEvents keeps at most this many records (and 90 days), ~2-3 KB each
  * maxClockSkewSeconds: 300
  * accounts:
  *   - id: "111122223333"
@@ -92,7 +92,10 @@ public record EmulatorConfig(Integer port, String bind, String region, String pa
         if (threads < 1 || threads > 512) {
             throw new EmulatorException("threads must be 1-512");
         }
-        lookupMaxEvents = lookupMaxEvents == null ? 200_000 : lookupMaxEvents;
+        lookupMaxEvents = lookupMaxEvents == null ? 50_000 : lookupMaxEvents;
+        if (lookupMaxEvents < 1) {
+            throw new EmulatorException("lookupMaxEvents must be >= 1");
+        }
         maxClockSkewSeconds = maxClockSkewSeconds == null ? 300 : maxClockSkewSeconds;
         accounts = accounts == null || accounts.isEmpty() ? List.of(AccountConfig.defaultAccount()) : List.copyOf(accounts);
         Set<String> ids = new HashSet<>();

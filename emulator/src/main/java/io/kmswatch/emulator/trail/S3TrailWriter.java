@@ -36,6 +36,9 @@ public final class S3TrailWriter implements AutoCloseable {
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** A batch this large is written at once instead of waiting for the roll time. */
+    static final int MAX_RECORDS_PER_FILE = 10_000;
+
     private final Path dir;
     private final Duration roll;
     private final Map<String, List<byte[]>> pending = new LinkedHashMap<>();
@@ -57,7 +60,23 @@ public final class S3TrailWriter implements AutoCloseable {
 
     public synchronized void add(CloudTrailEvent event) {
         String k = event.recipientAccountId() + "|" + event.awsRegion();
-        pending.computeIfAbsent(k, x -> new ArrayList<>()).add(event.rawBytes());
+        List<byte[]> batch = pending.computeIfAbsent(k, x -> new ArrayList<>());
+        batch.add(event.rawBytes());
+        if (batch.size() >= MAX_RECORDS_PER_FILE) {
+            // Bounded memory under heavy traffic at real-time speed; CloudTrail also splits busy periods
+            // into several files.
+            String[] ar = k.split("\\|", 2);
+            try {
+                write(ar[0], ar[1], batch, clock.instant());
+                batch.clear();
+            } catch (IOException e) {
+                LOG.warn("cannot write trail file for {}: {}", k, e.toString());
+                if (batch.size() > 10 * MAX_RECORDS_PER_FILE) {
+                    batch.subList(0, MAX_RECORDS_PER_FILE).clear();
+                    LOG.warn("dropped {} trail records for {} that could not be written", MAX_RECORDS_PER_FILE, k);
+                }
+            }
+        }
     }
 
     /** Writes the pending files when the roll time has passed on the emulator clock. */
