@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             ParseCommand.class,
             BenchCommand.class,
             EmulatorCommand.class,
+            DemoCommand.class,
             RunCommand.class,
             IngestCommand.class,
             DetectCommand.class,

@@ -164,6 +164,27 @@ final class Pipeline implements AutoCloseable {
         return alerts;
     }
 
+    /** Creates topics that no stage creates (the scenario labels), with the configured partitions. */
+    void createTopics(String... names) {
+        try (Admin admin = Admin.create(kafkaClientProperties())) {
+            java.util.Set<String> existing = admin.listTopics().names().get();
+            List<org.apache.kafka.clients.admin.NewTopic> missing = new ArrayList<>();
+            for (String name : names) {
+                if (!existing.contains(name)) {
+                    missing.add(new org.apache.kafka.clients.admin.NewTopic(name, java.util.Optional.of(config.kafka().partitions()),
+                            java.util.Optional.ofNullable(config.kafka().replicationFactor()))
+                            .configs(Map.of("retention.ms", "-1")));
+                }
+            }
+            admin.createTopics(missing).all().get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot create topics " + String.join(", ", names) + ": " + e.getCause().getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
     DetectApp detect() {
         return detect;
     }

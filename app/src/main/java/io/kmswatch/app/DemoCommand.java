@@ -1,0 +1,182 @@
+package io.kmswatch.app;
+
+import io.kmswatch.alerts.AlertsConfig;
+import io.kmswatch.alerts.SinkSpec;
+import io.kmswatch.emulator.EmulatorConfig;
+import io.kmswatch.emulator.KmsEmulator;
+import io.kmswatch.emulator.traffic.TrafficConfig;
+import io.kmswatch.emulator.traffic.TrafficGenerator;
+import io.kmswatch.emulator.traffic.TrafficProfile;
+import io.kmswatch.events.ScenarioLabel;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code kmswatch demo}: everything in one process with no configuration — embedded broker, KMS
+ * emulator, traffic with an incident every half minute or so, the emulator feed, detections, the
+ * alert manager with the console sink, and {@code /metrics}.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = {"Run the whole pipeline on a simulated organisation: embedded Kafka, the KMS emulator,",
+            "realistic traffic with labelled incidents, detections and alerts on the console, /metrics."})
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--duration", description = "Stop after this long (e.g. 90s, 10m); default: until Ctrl-C.",
+            converter = DurationConverter.class)
+    Duration duration;
+
+    @Option(names = "--clock-speed", defaultValue = "60", description = "Emulator seconds per real second (default ${DEFAULT-VALUE}: an hour a minute).")
+    double clockSpeed;
+
+    @Option(names = "--incident-every", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Real time between injected incidents (default ${DEFAULT-VALUE}).")
+    Duration incidentEvery;
+
+    @Option(names = "--rate", defaultValue = "20", description = "Background KMS calls per real second (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the simulated world (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--scenarios", defaultValue = "all", split = ",", description = "Incident scenarios to inject: all, or names.")
+    List<String> scenarios;
+
+    @Option(names = "--metrics-port", defaultValue = "9464", description = "Port of /metrics (default ${DEFAULT-VALUE}; 0 picks a free one).")
+    int metricsPort;
+
+    @Option(names = "--emulator-port", defaultValue = "4599", description = "Port of the KMS emulator (default ${DEFAULT-VALUE}; 0 picks a free one).")
+    int emulatorPort;
+
+    @Option(names = "--labels", description = "Also write the scenario labels (JSONL) here.")
+    Path labels;
+
+    @Option(names = "--sink", paramLabel = "TYPE=TARGET",
+            description = "Also deliver every alert here (repeatable): alertmanager=URL, webhook=URL, slack=URL, jsonl=FILE.")
+    List<String> sinks = List.of();
+
+    @Option(names = "--status-every", defaultValue = "10s", converter = DurationConverter.class,
+            description = "How often to print the status line (default ${DEFAULT-VALUE}).")
+    Duration statusEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        Path work = Files.createTempDirectory("kmswatch-demo-");
+        KmswatchConfig defaults = KmswatchConfig.defaults();
+        KmswatchConfig config = new KmswatchConfig(work, defaults.kafka(), defaults.sources(),
+                SimulatedOrganisation.detections(TrafficProfile.defaults()),
+                defaults.alerts(), defaults.streams(), new KmswatchConfig.Metrics(metricsPort, "127.0.0.1"));
+        AlertsConfig alerts = config.alerts().withShortcutSinks(sinks.stream().map(SinkSpec::parse).toList());
+        Path labelFile = labels != null ? labels : work.resolve("labels.jsonl");
+        TrafficConfig traffic = new TrafficConfig(seed, rate,
+                duration == null ? Duration.ofDays(3650) : scaled(duration.plusMinutes(1)), clockSpeed, null, null,
+                scenarios, scaled(incidentEvery), null, labelFile);
+
+        System.out.println("kmswatch demo: starting Kafka, the KMS emulator, detections and alerts…");
+        System.out.flush();
+        try (Lifecycle life = new Lifecycle()) {
+            life.manage(() -> DirectoryCleaner.delete(work));
+            MetricsEndpoint metrics = life.manage(MetricsEndpoint.start("127.0.0.1", metricsPort));
+            Pipeline pipeline = life.manage(Pipeline.connect(config, metrics));
+            pipeline.startDetect("kmswatch-detect");
+            pipeline.startAlerts("kmswatch-alerts", alerts);
+            pipeline.createTopics(pipeline.topics().kmsScenarioLabels().name());
+
+            KafkaProducer<String, ScenarioLabel> labelProducer = life.manage(new KafkaProducer<>(
+                    pipeline.kafkaClientProperties(), pipeline.topics().kmsScenarioLabels().keySerde().serializer(),
+                    pipeline.topics().kmsScenarioLabels().valueSerde().serializer()));
+            KmsEmulator emulator = life.manage(KmsEmulator.start(
+                    TrafficGenerator.emulatorConfig(traffic, EmulatorConfig.defaults().withPort(emulatorPort))));
+            metrics.bind(emulator.metrics());
+            emulator.addListener(pipeline.emulatorFeed());
+
+            AtomicLong injected = new AtomicLong();
+            TrafficGenerator generator = life.manage(new TrafficGenerator(traffic, emulator, label -> {
+                labelProducer.send(new ProducerRecord<>(pipeline.topics().kmsScenarioLabels().name(), label.scenarioId(), label));
+                if (!label.lookAlike()) {
+                    injected.incrementAndGet();
+                }
+            }));
+            metrics.bind(generator.metrics());
+            Thread trafficThread = new Thread(() -> {
+                try {
+                    generator.run();
+                } catch (RuntimeException e) {
+                    System.err.println("kmswatch demo: traffic stopped: " + Kmswatch.messageOf(e));
+                }
+            }, "kmswatch-demo-traffic");
+            trafficThread.setDaemon(true);
+            trafficThread.start();
+
+            System.out.println();
+            System.out.println("  KMS emulator  " + emulator.endpoint() + "   (simulated organisation, clock x"
+                    + trimmed(clockSpeed) + ", starts " + emulator.clock().instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")");
+            System.out.println("                credentials of the default admin: AWS_ACCESS_KEY_ID="
+                    + EmulatorConfig.DEFAULT_ACCESS_KEY_ID + ", secret: the AWS documentation example (README)");
+            System.out.println("  Kafka         " + pipeline.bootstrapServers() + "   topics: "
+                    + pipeline.topics().kmsEvents().name() + ", " + pipeline.topics().kmsDetections().name() + ", "
+                    + pipeline.topics().kmsAlerts().name());
+            System.out.println("  metrics       " + metrics.url());
+            System.out.println("  labels        " + labelFile);
+            System.out.println("  incidents     every " + incidentEvery.toSeconds() + " s, " + String.join(",", scenarios)
+                    + (duration == null ? "; Ctrl-C to stop" : "; stopping after " + duration.toSeconds() + " s"));
+            System.out.println();
+            System.out.flush();
+
+            Status status = new Status(metrics.registry());
+            life.await(duration, statusEvery, () -> {
+                System.out.println(status.line(injected.get()));
+                System.out.flush();
+            });
+            System.out.println(status.line(injected.get()));
+            System.out.println("kmswatch demo: stopping…");
+            System.out.flush();
+        }
+        System.out.println("kmswatch demo: stopped.");
+        return 0;
+    }
+
+    private Duration scaled(Duration real) {
+        return Duration.ofMillis(Math.max(1, Math.round(real.toMillis() * clockSpeed)));
+    }
+
+    private static String trimmed(double d) {
+        return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+
+    /** The one-line status: events/s into kms-events, detections, alerts. */
+    static final class Status {
+        private final MeterRegistry registry;
+        private double lastEvents;
+        private long lastNanos = System.nanoTime();
+
+        Status(MeterRegistry registry) {
+            this.registry = registry;
+        }
+
+        String line(long incidents) {
+            double events = sum("kmswatch.ingest.records.produced");
+            long now = System.nanoTime();
+            double rate = (events - lastEvents) * 1e9 / Math.max(1, now - lastNanos);
+            lastEvents = events;
+            lastNanos = now;
+            return String.format(Locale.ROOT, "[status] %.0f events/s, %.0f events, %d incidents injected, %.0f detections, %.0f alerts",
+                    rate, events, incidents, sum("kmswatch.streams.detections"), sum("kmswatch.alerts.emitted"));
+        }
+
+        private double sum(String name) {
+            return registry.find(name).counters().stream().mapToDouble(Counter::count).sum()
+                    + registry.find(name).functionCounters().stream().mapToDouble(FunctionCounter::count).sum();
+        }
+    }
+}
