@@ -24,9 +24,10 @@ final class DecryptSpikeScenario implements Scenario {
     public void plan(ScenarioPlan plan) {
         String app = Incidents.envelopeApp(plan.world());
         plan.subject(app, app);
-        // A detector counts per 5-minute window (decrypt-spike: factor 10 over the baseline, floor 100), so the
-        // loop's calls land within four minutes: at least 150, and twelve times the role's normal volume.
-        int count = (int) Math.min(1500, Math.max(150, Math.round(12 * plan.normalCalls(app, Duration.ofMinutes(5)))));
+        // A detector counts Decrypt and GenerateDataKey per key per 5-minute window (decrypt-spike: factor 10 over
+        // the baseline, floor 100), so the loop's calls land within four minutes: at least 200, and 25 times the
+        // role's normal work units (each unit is about two calls), i.e. well over ten times its normal calls.
+        int count = (int) Math.min(2000, Math.max(200, Math.round(25 * plan.normalCalls(app, Duration.ofMinutes(5)))));
         plan.spread(count, 0.05, 0.05 + 0.95 * plan.fraction(Duration.ofMinutes(4)),
                 ctx -> Workloads.decrypt(ctx, "scenario", app, app, ctx.keyArn(app)));
     }
