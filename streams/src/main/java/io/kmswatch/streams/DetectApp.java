@@ -127,6 +127,12 @@ public final class DetectApp implements AutoCloseable {
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 32L * 1024 * 1024);
         // The producer's default linger of 100 ms is paid once per hop (input → repartition → output).
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        if (StreamsSettings.EXACTLY_ONCE_V2.equals(settings.processingGuarantee())) {
+            // With transactions v2 the broker rejects a partition's first batch of a transaction when it
+            // overtakes the one before it (retriable OutOfOrderSequence, KAFKA-18202); the retry backoff
+            // then costs seconds of detection latency. One request in flight keeps batches in order.
+            p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
+        }
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingDeserializationHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingProcessingExceptionHandler.class);
         // Dead-letter records returned by the handlers go out only when a dead-letter topic is named.

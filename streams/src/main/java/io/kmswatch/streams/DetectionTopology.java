@@ -76,7 +76,8 @@ public final class DetectionTopology {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(DedupProcessor.STORE,
                 config.dedupRetention(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()).withCachingEnabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(InventoryProcessor.STORE),
+        // eventIDs grow with traffic: on disk. The inventory grows with keys: in memory, like the detections' state.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(InventoryProcessor.STORE),
                 Serdes.String(), new JsonSerde<>(KeyFacts.class)).withCachingEnabled());
 
         KStream<String, CloudTrailEvent> input = builder.stream(topics.kmsEvents().name(),

@@ -33,6 +33,11 @@ public final class DetectThroughput {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("latency")) {
+            latency(args.length > 1 ? args[1] : StreamsSettings.EXACTLY_ONCE_V2,
+                    Duration.ofMillis(args.length > 2 ? Long.parseLong(args[2]) : 100));
+            return;
+        }
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         String guarantee = args.length > 1 ? args[1] : StreamsSettings.EXACTLY_ONCE_V2;
         Duration commit = Duration.ofMillis(args.length > 2 ? Long.parseLong(args[2]) : 100);
@@ -40,6 +45,7 @@ public final class DetectThroughput {
             String prefix = "bench.";
             StreamsSettings s = StreamsSettings.of(kafka.bootstrapServers()).withTopicPrefix(prefix)
                     .withApplicationId("bench-detect").withProcessingGuarantee(guarantee).withCommitInterval(commit)
+                    .withKafka(extraKafka())
                     .withStateDir(Files.createTempDirectory("bench-state"));
             kafka.createTopics(4, prefix + "kms-events", prefix + "raw-copy");
             fill(kafka, prefix + "kms-events", n);
@@ -67,6 +73,95 @@ public final class DetectThroughput {
                         (start - launched) / 1e9, rawRate, (n / secs) / rawRate);
             }
         }
+    }
+
+    /**
+     * Detection latency at a steady 1,000 events/s for 20 s: every 20th event is a DisableKey on a fresh
+     * key, which fires key-disabled; latency is from handing the event to the producer to reading its
+     * detection with a read_committed consumer.
+     */
+    private static void latency(String guarantee, Duration commit) throws Exception {
+        try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            String prefix = "lat.";
+            StreamsSettings s = StreamsSettings.of(kafka.bootstrapServers()).withTopicPrefix(prefix)
+                    .withApplicationId("lat-detect").withProcessingGuarantee(guarantee).withCommitInterval(commit)
+                    .withStateDir(Files.createTempDirectory("lat-state"))
+                    .withKafka(extraKafka());
+            Map<String, Long> sent = new java.util.concurrent.ConcurrentHashMap<>();
+            List<Long> latencies = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            DetectionsConfig config = System.getProperty("only") == null ? DetectionsConfig.defaultConfig()
+                    : DetectionsConfig.defaultConfig().onlyEnabled(System.getProperty("only").split(","));
+            try (DetectApp app = new DetectApp(s, config, new StreamsMetrics())) {
+                app.start();
+                app.awaitRunning(Duration.ofSeconds(60));
+                Properties c = new Properties();
+                c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+                c.put(ConsumerConfig.GROUP_ID_CONFIG, "lat-reader");
+                c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+                c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+                java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+                Thread reader = new Thread(() -> {
+                    var serde = s.topics().kmsDetections().valueSerde().deserializer();
+                    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
+                            new ByteArrayDeserializer())) {
+                        consumer.subscribe(List.of(s.topics().kmsDetections().name()));
+                        while (!stop.get()) {
+                            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+                                long now = System.nanoTime();
+                                var d = serde.deserialize(r.topic(), r.value());
+                                Long t = d.detection().equals("key-disabled") ? sent.get(d.evidence().get(0)) : null;
+                                if (t != null) {
+                                    latencies.add(now - t);
+                                }
+                            }
+                        }
+                    }
+                });
+                reader.start();
+                Properties p = new Properties();
+                p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+                p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+                try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                        new ByteArraySerializer())) {
+                    long start = System.nanoTime();
+                    for (int i = 0; i < 20_000; i++) {
+                        long due = start + i * 1_000_000L;
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(wait); // never spin: 2 shared cores
+                        }
+                        Instant t = CloudTrailFixtures.T0.plusMillis(i);
+                        CloudTrailEvent e = i % 20 == 0
+                                ? CloudTrailFixtures.disableKey().key(String.format(
+                                        "arn:aws:kms:us-east-1:111122223333:key/00000000-0000-4000-8000-%012d", i)).at(t).build()
+                                : CloudTrailFixtures.decrypt().at(t).build();
+                        if (i % 20 == 0) {
+                            sent.put(e.eventId(), System.nanoTime());
+                        }
+                        producer.send(new ProducerRecord<>(s.topics().kmsEvents().name(), null, t.toEpochMilli(),
+                                e.partitionKey(), e.unsafeRawBytes()));
+                    }
+                }
+                Thread.sleep(5000);
+                stop.set(true);
+                reader.join();
+            }
+            long[] l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            System.out.printf("latency guarantee=%s commit=%s detections=%d/%d p50=%.1f ms p99=%.1f ms max=%.1f ms%n",
+                    guarantee, commit, l.length, sent.size(), l[l.length / 2] / 1e6, l[(int) (l.length * 0.99)] / 1e6,
+                    l[l.length - 1] / 1e6);
+        }
+    }
+
+    /** -Dkafka.x=y system properties, passed to Streams as x=y (to try settings without editing code). */
+    private static Map<String, String> extraKafka() {
+        Map<String, String> m = new java.util.HashMap<>();
+        System.getProperties().forEach((k, v) -> {
+            if (k.toString().startsWith("kafka.")) {
+                m.put(k.toString().substring(6), v.toString());
+            }
+        });
+        return m;
     }
 
     private static double processed(SimpleMeterRegistry r) {

@@ -16,7 +16,7 @@ import org.apache.kafka.streams.kstream.Named;
  * key has been observed for {@code learningPeriod} (default 1 day). The principal is the role behind
  * an assumed-role session (session names change every time). Service callers are classified first and
  * excluded — an AWS service acting for a principal is not a new principal — and trusted principals
- * are learned without a finding.
+ * are learned without a finding. Reported once the grace has passed the sighting (see {@link NoveltyProcessor}).
  */
 public final class NewPrincipalOnKeyDetection implements DetectionRule {
     public static final String ID = "new-principal-on-key";
@@ -34,9 +34,10 @@ public final class NewPrincipalOnKeyDetection implements DetectionRule {
 
     @Override
     public KStream<String, Detection> detect(KStream<String, KeyEvent> events, RuleContext ctx) {
-        ctx.keyValueStore(STORE, Long.class);
+        String[] stores = NoveltyProcessor.stores(ctx, STORE);
         long learning = ctx.settings().learningPeriod().toMillis();
-        return events.process(() -> new NoveltyProcessor(STORE, learning) {
+        long grace = ctx.grace().toMillis();
+        return events.process(() -> new NoveltyProcessor(STORE, learning, grace) {
             @Override
             protected String owner(KeyEvent ke) {
                 CloudTrailEvent e = ke.event();
@@ -68,6 +69,6 @@ public final class NewPrincipalOnKeyDetection implements DetectionRule {
                                 Runbooks.getKeyPolicy(key, region), Runbooks.listGrants(key, region)))
                         .build();
             }
-        }, Named.as(ID), STORE);
+        }, Named.as(ID), stores);
     }
 }

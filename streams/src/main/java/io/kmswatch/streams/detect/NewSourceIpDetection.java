@@ -14,7 +14,8 @@ import org.apache.kafka.streams.kstream.Named;
  * {@code new-source-ip}: a principal makes a successful KMS call from an IP address it never used,
  * after it has been observed for {@code learningPeriod} (default 1 day). Per principal, after the one
  * repartition by principal. Service callers ({@code invokedBy}, a service name or {@code AWS Internal}
- * as source) are classified first and excluded: their "IP" is AWS's, not the principal's.
+ * as source) are classified first and excluded: their "IP" is AWS's, not the principal's. Reported
+ * once the grace has passed the sighting (see {@link NoveltyProcessor}).
  */
 public final class NewSourceIpDetection implements DetectionRule {
     public static final String ID = "new-source-ip";
@@ -48,9 +49,10 @@ public final class NewSourceIpDetection implements DetectionRule {
 
     @Override
     public KStream<String, Detection> detect(KStream<String, KeyEvent> events, RuleContext ctx) {
-        ctx.keyValueStore(STORE, Long.class);
+        String[] stores = NoveltyProcessor.stores(ctx, STORE);
         long learning = ctx.settings().learningPeriod().toMillis();
-        return events.process(() -> new NoveltyProcessor(STORE, learning) {
+        long grace = ctx.grace().toMillis();
+        return events.process(() -> new NoveltyProcessor(STORE, learning, grace) {
             @Override
             protected String owner(KeyEvent ke) {
                 return wants(ke.event()) ? ke.event().principal() : null;
@@ -75,6 +77,6 @@ public final class NewSourceIpDetection implements DetectionRule {
                                 "If not: were the principal's credentials leaked? Check its other recent calls.")))
                         .build();
             }
-        }, Named.as(ID), STORE);
+        }, Named.as(ID), stores);
     }
 }

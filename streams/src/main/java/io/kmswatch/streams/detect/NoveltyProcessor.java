@@ -1,32 +1,58 @@
 package io.kmswatch.streams.detect;
 
+import io.kmswatch.events.CloudTrailEvent;
 import io.kmswatch.events.Detection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * First-seen sets with a learning period: an owner (a key, a principal) is observed for
- * {@code learningPeriod} from its first event; what it meets in that time is learned silently; a new
- * member met later fires once. Stores: {@code <store>} maps the owner to its first event time and
- * {@code owner|member} to the member's first event time.
+ * {@code learningPeriod} from its first event; what it meets in that time is learned silently; a member
+ * first met later is news.
+ *
+ * <p>Whether a sighting is the first depends on events that may still arrive within the grace (an
+ * earlier sighting delivered late), so a candidate is decided once stream time minus the grace has
+ * passed it: it fires iff it is still the member's earliest sighting and lies at least
+ * {@code learningPeriod} after the owner's earliest event. That makes the output independent of
+ * arrival order within the grace, at the cost of reporting novelty one grace late. Stores:
+ * {@code <store>} maps the owner to its first event time and {@code owner|member} to the member's;
+ * {@code <store>-candidates} holds undecided sightings (the record bytes, to build the finding).
  */
 abstract class NoveltyProcessor implements Processor<String, KeyEvent, String, Detection> {
+    private static final Duration TICK = Duration.ofMinutes(1);
     private final String storeName;
     private final long learningMs;
+    private final long graceMs;
     protected ProcessorContext<String, Detection> context;
     private KeyValueStore<String, Long> seen;
+    private KeyValueStore<String, byte[]> candidates;
 
-    NoveltyProcessor(String storeName, long learningMs) {
+    NoveltyProcessor(String storeName, long learningMs, long graceMs) {
         this.storeName = storeName;
         this.learningMs = learningMs;
+        this.graceMs = graceMs;
+    }
+
+    /** Adds the two stores this processor needs; returns their names. */
+    static String[] stores(RuleContext ctx, String storeName) {
+        return new String[] {ctx.keyValueStore(storeName, Long.class),
+            ctx.keyValueStore(storeName + "-candidates", byte[].class)};
     }
 
     @Override
     public void init(ProcessorContext<String, Detection> c) {
         this.context = c;
         this.seen = c.getStateStore(storeName);
+        this.candidates = c.getStateStore(storeName + "-candidates");
+        c.schedule(TICK, PunctuationType.STREAM_TIME, this::decide);
     }
 
     @Override
@@ -44,17 +70,39 @@ abstract class NoveltyProcessor implements Processor<String, KeyEvent, String, D
         }
         String pair = owner + "|" + member;
         Long memberSince = seen.get(pair);
-        if (memberSince != null) {
-            if (t < memberSince) {
-                seen.put(pair, t);
-            }
+        if (memberSince != null && memberSince <= t) {
             return;
         }
         seen.put(pair, t);
-        if (t >= ownerSince + learningMs) {
-            Detection d = detection(record.value(), owner, member, ownerSince);
-            if (d != null) {
-                context.forward(new Record<>(d.fingerprint(), d, t));
+        boolean late = t < context.currentStreamTimeMs() - graceMs;
+        if (!late && t >= ownerSince + learningMs) {
+            candidates.put(pair, record.value().event().unsafeRawBytes());
+        }
+    }
+
+    private void decide(long streamTime) {
+        long watermark = streamTime - graceMs;
+        List<KeyValue<String, byte[]>> due = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = candidates.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, byte[]> kv = it.next();
+                if (CloudTrailEvent.parse(kv.value).eventTime().toEpochMilli() <= watermark) {
+                    due.add(kv);
+                }
+            }
+        }
+        for (KeyValue<String, byte[]> kv : due) {
+            candidates.delete(kv.key);
+            KeyEvent ke = new KeyEvent(CloudTrailEvent.parse(kv.value), null);
+            long t = ke.event().eventTime().toEpochMilli();
+            String owner = owner(ke);
+            Long ownerSince = seen.get(owner);
+            Long memberSince = seen.get(kv.key);
+            if (memberSince != null && memberSince == t && ownerSince != null && t >= ownerSince + learningMs) {
+                Detection d = detection(ke, owner, member(ke), ownerSince);
+                if (d != null) {
+                    context.forward(new Record<>(d.fingerprint(), d, t));
+                }
             }
         }
     }

@@ -12,8 +12,12 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * What a rule gets while it adds itself to the topology: the config, its merged settings, the
- * builder (for its state stores) and the metrics. Stores are cached: processors forward firings
- * themselves, so the cache only coalesces store and changelog writes of hot keys between commits.
+ * builder (for its state stores) and the metrics.
+ *
+ * <p>Detection stores are in memory, backed by their changelogs: their size is bounded by keys,
+ * principals and windows, not by traffic, and a RocksDB store costs a flush on every commit (dozens
+ * of stores × ten commits a second under exactly-once). They are cached: processors forward firings
+ * themselves, so the cache only folds the writes of hot keys into one changelog record per commit.
  *
  * @param config   never null
  * @param settings the rule's settings, defaults applied; never null
@@ -29,7 +33,7 @@ public record RuleContext(DetectionsConfig config, RuleSettings settings, Stream
 
     /** Adds a persistent key-value store of JSON values; returns its name. */
     public <V> String keyValueStore(String name, Class<V> type) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(),
                 serde(type)).withCachingEnabled());
         return name;
     }
@@ -40,6 +44,9 @@ public record RuleContext(DetectionsConfig config, RuleSettings settings, Stream
         if (type == Long.class) {
             return (Serde<V>) Serdes.Long();
         }
+        if (type == byte[].class) {
+            return (Serde<V>) Serdes.ByteArray();
+        }
         if (type == WindowBucket.class) {
             return (Serde<V>) new WindowBucket.BinarySerde();
         }
@@ -49,7 +56,7 @@ public record RuleContext(DetectionsConfig config, RuleSettings settings, Stream
     /** Adds a persistent window store of JSON values with the given retention and window size; returns its name. */
     public <V> String windowStore(String name, Duration retention, Duration window, Class<V> type) {
         builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(name, retention, window, false), Serdes.String(), serde(type))
+                Stores.inMemoryWindowStore(name, retention, window, false), Serdes.String(), serde(type))
                 .withCachingEnabled());
         return name;
     }
