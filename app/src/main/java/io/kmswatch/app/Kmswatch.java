@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             EmulatorCommand.class,
             DemoCommand.class,
             RunCommand.class,
+            TrafficCommand.class,
             IngestCommand.class,
             DetectCommand.class,
             AlertsCommand.class,
