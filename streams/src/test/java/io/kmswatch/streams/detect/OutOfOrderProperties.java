@@ -67,7 +67,7 @@ class OutOfOrderProperties {
         return b.key(key).principal(who).sourceIp(ip).recipientAccount("111122223333").at(at).build();
     }
 
-    @Property(tries = 8)
+    @Property(tries = 15)
     void shouldGiveTheSameFiringsForAnyDeliveryWithinTheGrace(@ForAll long seed,
                                                              @ForAll @IntRange(min = 40, max = 120) int n) {
         Random r = new Random(seed);
