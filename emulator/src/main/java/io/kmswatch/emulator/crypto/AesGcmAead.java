@@ -20,7 +20,11 @@ import java.security.SecureRandom;
 public final class AesGcmAead implements Aead {
     public static final int IV_LENGTH = 12;
     public static final int TAG_LENGTH = 16;
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * One DRBG per thread (seeded from the OS): NativePRNG instances share one locked state, which serialised
+     * every data key and IV of concurrent requests.
+     */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(CryptoCore::newDrbg);
     /** Cipher.getInstance is slow relative to an 8 KiB encryption, so each thread keeps one. */
     private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(() -> {
         try {
@@ -42,7 +46,7 @@ public final class AesGcmAead implements Aead {
     @Override
     public byte[] encrypt(byte[] plaintext, byte[] associatedData) {
         byte[] iv = new byte[IV_LENGTH];
-        RANDOM.nextBytes(iv);
+        RANDOM.get().nextBytes(iv);
         try {
             Cipher c = CIPHER.get();
             c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_LENGTH * 8, iv));

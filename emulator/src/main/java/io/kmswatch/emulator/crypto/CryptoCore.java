@@ -46,7 +46,11 @@ import java.util.Map;
 public final class CryptoCore {
     /** Bouncy Castle, used by instance only (never installed globally). */
     public static final Provider BC = new BouncyCastleProvider();
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * One DRBG per thread (seeded from the OS): NativePRNG instances share one locked state, which serialised
+     * every data key and IV of concurrent requests.
+     */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(CryptoCore::newDrbg);
 
     /** Signing algorithms per key spec, as the KMS docs list them. */
     public static List<String> signingAlgorithms(String keySpec) {
@@ -75,6 +79,14 @@ public final class CryptoCore {
         return "HMAC_SHA_" + keySpec.substring("HMAC_".length());
     }
 
+    static SecureRandom newDrbg() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    }
+
     /** A fresh random 64-hex key material id. */
     public static String newMaterialId() {
         return HexFormat.of().formatHex(randomBytes(32));
@@ -82,7 +94,7 @@ public final class CryptoCore {
 
     public static byte[] randomBytes(int n) {
         byte[] b = new byte[n];
-        RANDOM.nextBytes(b);
+        RANDOM.get().nextBytes(b);
         return b;
     }
 
@@ -119,7 +131,7 @@ public final class CryptoCore {
             if (keySpec.startsWith("RSA_")) {
                 int bits = Integer.parseInt(keySpec.substring(4));
                 KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-                g.initialize(new RSAKeyGenParameterSpec(bits, RSAKeyGenParameterSpec.F4), RANDOM);
+                g.initialize(new RSAKeyGenParameterSpec(bits, RSAKeyGenParameterSpec.F4), RANDOM.get());
                 return g.generateKeyPair();
             }
             String curve = switch (keySpec) {
@@ -131,7 +143,7 @@ public final class CryptoCore {
                         keySpec + " is not supported by this emulator.");
             };
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC", BC);
-            g.initialize(new ECGenParameterSpec(curve), RANDOM);
+            g.initialize(new ECGenParameterSpec(curve), RANDOM.get());
             return g.generateKeyPair();
         } catch (GeneralSecurityException e) {
             throw new EmulatorException("key generation failed for " + keySpec, e);
@@ -244,7 +256,7 @@ public final class CryptoCore {
     public byte[] sign(KeyMaterial m, String keySpec, String algorithm, boolean digest, byte[] message) {
         try {
             Signature s = signature(keySpec, algorithm, digest);
-            s.initSign(keyPair(m, keySpec.startsWith("RSA_") ? "RSA" : "EC").getPrivate(), RANDOM);
+            s.initSign(keyPair(m, keySpec.startsWith("RSA_") ? "RSA" : "EC").getPrivate(), RANDOM.get());
             s.update(digest && algorithm.startsWith("RSASSA_PKCS1") ? digestInfo(algorithm, message) : message);
             return s.sign();
         } catch (GeneralSecurityException e) {
