@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             RunCommand.class,
             TrafficCommand.class,
+            ReplayCommand.class,
             IngestCommand.class,
             DetectCommand.class,
             AlertsCommand.class,
