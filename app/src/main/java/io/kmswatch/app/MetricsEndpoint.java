@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -47,7 +46,8 @@ public final class MetricsEndpoint implements AutoCloseable {
         MetricsEndpoint endpoint = new MetricsEndpoint(http);
         new JvmMemoryMetrics().bindTo(endpoint.registry);
         new JvmThreadMetrics().bindTo(endpoint.registry);
-        new ProcessorMetrics().bindTo(endpoint.registry);
+        // ProcessorMetrics is left out: its system_cpu_count and process_cpu_time_ns_total break
+        // Prometheus naming conventions (promtool check metrics).
         new UptimeMetrics().bindTo(endpoint.registry);
         endpoint.gc.bindTo(endpoint.registry);
         if (http != null) {

@@ -115,11 +115,10 @@ final class ReplayCommand implements Callable<Integer> {
                     new FilesConfig(paths, false, null, System.console() != null, null, null), metrics.registry());
             settle.advance(pipeline, stats.last());
             try (Admin admin = Admin.create(pipeline.kafkaClientProperties())) {
+                // The delivery loop is not awaited here: closing the alerts stage settles what it polled.
                 new Quiescence(admin).await(List.of(
                         new Quiescence.Stage("kmswatch-replay-detect", pipeline.topics().kmsEvents().name()),
-                        new Quiescence.Stage("kmswatch-replay-alerts", pipeline.topics().kmsDetections().name()),
-                        new Quiescence.Stage(pipeline.alertsSettings("kmswatch-replay-alerts").deliveryGroupId(),
-                                pipeline.topics().kmsAlerts().name())),
+                        new Quiescence.Stage("kmswatch-replay-alerts", pipeline.topics().kmsDetections().name())),
                         Duration.ofSeconds(2), timeout);
             }
             alerts = readAlerts(pipeline, run);

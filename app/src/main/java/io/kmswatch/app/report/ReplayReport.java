@@ -128,11 +128,12 @@ public final class ReplayReport {
             max = Math.max(max, sum);
         }
         int width = 960;
-        int height = 300;
+        int legendRows = legendRows(series, width - 56 - 16);
+        int height = 286 + 16 * legendRows;
         int left = 56;
         int right = 16;
         int top = 24;
-        int bottom = 48;
+        int bottom = 34 + 16 * legendRows;
         double plotW = width - left - right;
         double plotH = height - top - bottom;
         double barW = plotW / n;
@@ -181,15 +182,39 @@ public final class ReplayReport {
                     .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"alertnum\" text-anchor=\"middle\">%d</text>%n",
                             x, top - 4, a + 1));
         }
-        // legend
+        // legend, wrapped onto as many rows as it needs
         double lx = left;
+        int ly = height - bottom + 28;
         for (int s = 0; s < series.size(); s++) {
-            h.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>", lx, height - 18,
+            double w = legendWidth(series.get(s));
+            if (lx + w > width - right && lx > left) {
+                lx = left;
+                ly += 16;
+            }
+            h.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>", lx, ly,
                     PALETTE[s % PALETTE.length]))
-                    .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"ax\">%s</text>", lx + 14, height - 9, esc(series.get(s))));
-            lx += 20 + 7.0 * series.get(s).length();
+                    .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"ax\">%s</text>", lx + 14, ly + 9, esc(series.get(s))));
+            lx += w;
         }
         h.append("\n</svg>\n");
+    }
+
+    private static double legendWidth(String name) {
+        return 20 + 6.5 * name.length();
+    }
+
+    private static int legendRows(List<String> series, double available) {
+        int rows = 1;
+        double x = 0;
+        for (String name : series) {
+            double w = legendWidth(name);
+            if (x + w > available && x > 0) {
+                rows++;
+                x = 0;
+            }
+            x += w;
+        }
+        return rows;
     }
 
     private void alertSection(StringBuilder h) {
