@@ -29,6 +29,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * kms-events (key: key ARN; timestamp: eventTime)
+ *   → settle ticks (null values) split off: they advance stream time only, and go on through the
+ *     repartition to every partition of it ({@link SettleTicks})
  *   → dedup by eventID → key inventory (facts before each event)
  *       → per-key detections (no repartition: the input is keyed by key ARN)
  *       → re-key by principal → one repartition topic → per-principal detections
@@ -83,7 +85,12 @@ public final class DetectionTopology {
         KStream<String, CloudTrailEvent> input = builder.stream(topics.kmsEvents().name(),
                 Consumed.with(Serdes.String(), new CloudTrailEventSerde())
                         .withTimestampExtractor(new EventTimeExtractor()).withName("kms-events"));
-        KStream<String, CloudTrailEvent> unique = input.process(
+        // A null value is a settle tick, not an event: reading it already advanced this task's stream time
+        // (and fired its stream-time punctuators); it must reach no dedup, inventory, detection or metric.
+        KStream<String, CloudTrailEvent> ticks = input.filter((k, e) -> SettleTicks.isTick(e), Named.as("settle-ticks"));
+        KStream<String, CloudTrailEvent> events = input.filter((k, e) -> !SettleTicks.isTick(e), Named.as("events"))
+                .process(() -> new TimedForward<String, CloudTrailEvent>(metrics), Named.as("time-by-key"));
+        KStream<String, CloudTrailEvent> unique = events.process(
                 () -> new DedupProcessor(config.dedupRetention(), metrics), Named.as("dedup"), DedupProcessor.STORE);
         KStream<String, KeyEvent> byKey = unique.process(() -> new InventoryProcessor(metrics),
                 Named.as("key-inventory"), InventoryProcessor.STORE);
@@ -94,7 +101,13 @@ public final class DetectionTopology {
             byPrincipal = unique
                     .process(() -> new PrincipalRouting(perPrincipal), Named.as("principal-rules-want"))
                     .selectKey((k, e) -> e.principal(), Named.as("key-by-principal"))
-                    .repartition(Repartitioned.with(Serdes.String(), new CloudTrailEventSerde()).withName(BY_PRINCIPAL))
+                    .merge(ticks.selectKey((k, e) -> SettleTicks.KEY, Named.as("key-settle-ticks")),
+                            Named.as("with-settle-ticks"))
+                    .repartition(Repartitioned.with(Serdes.String(), new CloudTrailEventSerde()).withName(BY_PRINCIPAL)
+                            .withStreamPartitioner(SettleTicks.PARTITIONER))
+                    // the tick advanced the repartition task's stream time on arrival; it goes no further
+                    .filter((k, e) -> !SettleTicks.isTick(e), Named.as("principal-events-only"))
+                    .process(() -> new TimedForward<String, CloudTrailEvent>(metrics), Named.as("time-by-principal"))
                     .mapValues(e -> new KeyEvent(e, null), Named.as("principal-events"));
         }
 

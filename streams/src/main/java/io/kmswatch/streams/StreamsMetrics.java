@@ -1,11 +1,15 @@
 package io.kmswatch.streams;
 
+import io.kmswatch.events.CloudTrailEvent;
+import io.kmswatch.events.KeyArns;
 import io.kmswatch.events.KmsOperation;
 import io.kmswatch.events.Severity;
 import io.kmswatch.streams.detect.KeyFacts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.List;
@@ -13,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -30,18 +35,73 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code kmswatch.streams.keys{state}}, {@code kmswatch.streams.keys.without.rotation},
  *       {@code kmswatch.streams.keys.pending.deletion}, {@code kmswatch.streams.keys.soonest.deletion}:
  *       the key inventory held by this process's tasks</li>
+ *   <li>{@code kmswatch.streams.key.deletion.timestamp{key_arn}}: the deletion date (epoch seconds) of each
+ *       key pending deletion, one series per such key, removed when the key leaves that state (few keys
+ *       are ever pending deletion, so the label stays bounded)</li>
+ *   <li>{@code kmswatch.streams.key.decrypts{key_id}}: successful Decrypt/GenerateDataKey* calls per key;
+ *       the key id for the first {@value #MAX_KEY_IDS} keys this process sees, then {@code other}</li>
+ *   <li>{@code kmswatch.streams.errors{error_code}}: failed calls by error code, from a fixed allow-list of
+ *       KMS/AWS codes ({@link #ERROR_CODES}), else {@code other}</li>
+ *   <li>{@code kmswatch.streams.cross.account{event_name}}: calls whose caller's account is not the key's</li>
+ *   <li>{@code kmswatch.streams.caller.calls{caller_type=service|direct}}: KMS calls made by an AWS service
+ *       on a principal's behalf ({@code invokedBy}, service events) or by the principal itself</li>
+ *   <li>{@code kmswatch.streams.process.duration}: time a record spends in the processors of one
+ *       sub-topology (the per-key one, and the per-principal one after the repartition)</li>
  * </ul>
+ * Meters whose tags are known in advance ({@code duplicates}, {@code late{stage}}, {@code records.skipped{reason}},
+ * {@code caller.calls{caller_type}}, {@code process.duration}) exist at zero from construction, so dashboards
+ * have series before the first event.
  */
 public final class StreamsMetrics implements MeterBinder {
     /** Key states tracked by the inventory gauges. */
     public static final List<String> KEY_STATES = List.of("Enabled", "Disabled", "PendingDeletion", "PendingImport",
             "Deleted", KeyFacts.UNKNOWN);
 
+    /** Stages that drop late records ({@code kmswatch.streams.late{stage}}): dedup and the counting detections. */
+    public static final List<String> LATE_STAGES = List.of("dedup", "decrypt-spike", "access-denied-burst",
+            "key-unusable-failures", "cross-account-key-use", "external-key-encryption");
+    /** Skip reasons known in advance ({@code kmswatch.streams.records.skipped{reason}}). */
+    public static final List<String> SKIP_REASONS = List.of("unreadable", "not_valid_json", "processing_error");
+    /** Distinct key ids labelled in {@code kmswatch.streams.key.decrypts} before the rest count as {@code other}. */
+    public static final int MAX_KEY_IDS = 50;
+    /** Error codes labelled in {@code kmswatch.streams.errors}; any other code counts as {@code other}. */
+    public static final Set<String> ERROR_CODES = Set.of("AccessDenied", "AccessDeniedException",
+            "AlreadyExistsException", "CloudHsmClusterInvalidConfigurationException",
+            "CustomKeyStoreInvalidStateException", "CustomKeyStoreNotFoundException", "DependencyTimeoutException",
+            "DisabledException", "DryRunOperationException", "ExpiredImportTokenException", "ExpiredTokenException",
+            "IncorrectKeyException", "IncorrectKeyMaterialException", "InvalidAliasNameException",
+            "InvalidArnException", "InvalidCiphertextException", "InvalidClientTokenId", "InvalidGrantIdException",
+            "InvalidGrantTokenException", "InvalidImportTokenException", "InvalidKeyUsageException",
+            "InvalidMarkerException", "KeyUnavailableException", "KMSInternalException", "KMSInvalidMacException",
+            "KMSInvalidSignatureException", "KMSInvalidStateException", "LimitExceededException",
+            "MalformedPolicyDocumentException", "NotFoundException", "RequestExpired", "SignatureDoesNotMatch",
+            "TagException", "ThrottlingException", "UnauthorizedOperation", "Client.UnauthorizedOperation",
+            "UnrecognizedClientException", "UnsupportedOperationException", "ValidationException",
+            "XksKeyNotFoundException", "XksProxyInvalidResponseException", "XksProxyUriUnreachableException");
+
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
     private final Set<InventoryTally> tallies = ConcurrentHashMap.newKeySet();
+    private final Set<String> keyIds = ConcurrentHashMap.newKeySet();
+    /** Deletion date (epoch ms) per key pending deletion, and its gauge. */
+    private final Map<String, Long> deletionDates = new ConcurrentHashMap<>();
+    private final Map<String, Meter> deletionGauges = new ConcurrentHashMap<>();
+    private final Timer processDuration;
 
     public StreamsMetrics() {
+        duplicateCounter();
+        for (String stage : LATE_STAGES) {
+            lateCounter(stage);
+        }
+        for (String reason : SKIP_REASONS) {
+            skippedCounter(reason);
+        }
+        for (String type : List.of("service", "direct")) {
+            callerCounter(type);
+        }
+        processDuration = Timer.builder("kmswatch.streams.process.duration")
+                .description("Time one record spends in the processors of a sub-topology (detections included)")
+                .register(registry);
         for (String state : KEY_STATES) {
             Gauge.builder("kmswatch.streams.keys", this, m -> m.keys(state))
                     .description("Keys in the inventory of this process's tasks, by key state")
@@ -64,8 +124,7 @@ public final class StreamsMetrics implements MeterBinder {
 
     /** One deduplicated event processed. */
     public void event(String eventName, boolean succeeded) {
-        String name = KmsOperation.fromValue(eventName) != KmsOperation.UNKNOWN
-                || "PutObject".equals(eventName) || "CopyObject".equals(eventName) ? eventName : "other";
+        String name = eventNameLabel(eventName);
         String outcome = succeeded ? "success" : "failure";
         counter("kmswatch.streams.events", "Deduplicated CloudTrail events processed by the detections",
                 "event_name", name, "outcome", outcome).increment();
@@ -77,27 +136,121 @@ public final class StreamsMetrics implements MeterBinder {
     }
 
     public void duplicate() {
-        counter("kmswatch.streams.duplicates", "Records dropped because their eventID was already processed")
-                .increment();
+        duplicateCounter().increment();
     }
 
     public void lateDropped(String stage) {
-        counter("kmswatch.streams.late", "Records dropped for arriving later than the grace (or dedup retention)",
-                "stage", stage).increment();
+        lateCounter(stage).increment();
     }
 
     public void skipped(String reason) {
-        counter("kmswatch.streams.records.skipped",
-                "Records that could not be read, sent to kms-events-rejected", "reason", reason).increment();
+        skippedCounter(reason).increment();
+    }
+
+    /**
+     * One deduplicated event: {@link #event(String, boolean)} plus the traffic meters (decrypts per key,
+     * errors, cross-account calls, service or direct caller).
+     */
+    public void observed(CloudTrailEvent e) {
+        event(e.eventName(), e.succeeded());
+        if (e.errorCode() != null && !e.errorCode().isEmpty()) {
+            String code = ERROR_CODES.contains(e.errorCode()) ? e.errorCode() : "other";
+            counter("kmswatch.streams.errors", "Failed calls by error code (allow-listed codes, else other)",
+                    "error_code", code).increment();
+        }
+        if (!e.isKms()) {
+            return;
+        }
+        callerCounter(e.isServiceCaller() ? "service" : "direct").increment();
+        if (e.isCrossAccount()) {
+            counter("kmswatch.streams.cross.account", "KMS calls on a key of another account than the caller's",
+                    "event_name", eventNameLabel(e.eventName())).increment();
+        }
+        String arn = e.keyArn();
+        if (e.succeeded() && e.operation().isDecryptLike() && arn != null) {
+            counter("kmswatch.streams.key.decrypts",
+                    "Successful Decrypt and GenerateDataKey* calls per key (first " + MAX_KEY_IDS + " keys, else other)",
+                    "key_id", keyIdLabel(KeyArns.keyIdOf(arn))).increment();
+        }
+    }
+
+    /** Time one record spent in a sub-topology's processors. */
+    public void processed(long nanos) {
+        processDuration.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private String keyIdLabel(String keyId) {
+        if (keyIds.contains(keyId)) {
+            return keyId;
+        }
+        synchronized (keyIds) {
+            if (keyIds.size() < MAX_KEY_IDS) {
+                keyIds.add(keyId);
+                return keyId;
+            }
+        }
+        return keyIds.contains(keyId) ? keyId : "other";
+    }
+
+    private static String eventNameLabel(String eventName) {
+        return KmsOperation.fromValue(eventName) != KmsOperation.UNKNOWN
+                || "PutObject".equals(eventName) || "CopyObject".equals(eventName) ? eventName : "other";
+    }
+
+    private Counter duplicateCounter() {
+        return counter("kmswatch.streams.duplicates", "Records dropped because their eventID was already processed");
+    }
+
+    private Counter lateCounter(String stage) {
+        return counter("kmswatch.streams.late", "Records dropped for arriving later than the grace (or dedup retention)",
+                "stage", stage);
+    }
+
+    private Counter skippedCounter(String reason) {
+        return counter("kmswatch.streams.records.skipped",
+                "Records that could not be read, sent to kms-events-rejected", "reason", reason);
+    }
+
+    private Counter callerCounter(String type) {
+        return counter("kmswatch.streams.caller.calls",
+                "KMS calls made by an AWS service on a principal's behalf (service) or by the principal (direct)",
+                "caller_type", type);
+    }
+
+    /** The deletion date of a key pending deletion (null: no longer pending): one gauge series per such key. */
+    void pendingDeletion(String keyArn, Long deletionMs) {
+        if (deletionMs == null) {
+            deletionDates.remove(keyArn);
+            Meter gauge = deletionGauges.remove(keyArn);
+            if (gauge != null) {
+                registry.remove(gauge);
+            }
+            return;
+        }
+        deletionDates.put(keyArn, deletionMs);
+        deletionGauges.computeIfAbsent(keyArn, k -> Gauge.builder("kmswatch.streams.key.deletion.timestamp", this,
+                        m -> m.deletionSeconds(k))
+                .description("Deletion date (epoch seconds) of a key pending deletion, one series per such key")
+                .baseUnit("seconds").tag("key_arn", k).register(registry));
+    }
+
+    private double deletionSeconds(String keyArn) {
+        Long ms = deletionDates.get(keyArn);
+        return ms == null ? Double.NaN : ms / 1000.0;
     }
 
     /** A task's inventory tally, counted in the gauges until {@link #removeTally}. */
     public void addTally(InventoryTally t) {
         tallies.add(t);
+        t.owner = this;
+        t.pending.forEach(this::pendingDeletion);
     }
 
+    /** Stops counting a task's tally (the task closed or moved): its keys' deletion series go with it. */
     public void removeTally(InventoryTally t) {
         tallies.remove(t);
+        t.owner = null;
+        t.pending.keySet().forEach(k -> pendingDeletion(k, null));
     }
 
     private Counter counter(String name, String description, String... tags) {
@@ -135,6 +288,7 @@ public final class StreamsMetrics implements MeterBinder {
         private final Map<String, AtomicLong> byState = new ConcurrentHashMap<>();
         private final AtomicLong withoutRotation = new AtomicLong();
         private final Map<String, Long> pending = new ConcurrentHashMap<>();
+        private volatile StreamsMetrics owner;
 
         /** Moves a key from its old facts (null when new) to its new facts. */
         public void move(KeyFacts before, KeyFacts after) {
@@ -149,10 +303,15 @@ public final class StreamsMetrics implements MeterBinder {
                 if (noRotation(after)) {
                     withoutRotation.incrementAndGet();
                 }
+                StreamsMetrics m = owner;
                 if (after.isPendingDeletion() && after.pendingDeletionDate() != null) {
-                    pending.put(after.keyArn(), after.pendingDeletionDate().toEpochMilli());
-                } else {
-                    pending.remove(after.keyArn());
+                    long date = after.pendingDeletionDate().toEpochMilli();
+                    pending.put(after.keyArn(), date);
+                    if (m != null) {
+                        m.pendingDeletion(after.keyArn(), date);
+                    }
+                } else if (pending.remove(after.keyArn()) != null && m != null) {
+                    m.pendingDeletion(after.keyArn(), null);
                 }
             }
         }

@@ -71,6 +71,13 @@ class DetectionTopologyTest {
         in.pipeInput(e.partitionKey(), e, e.eventTime());
     }
 
+    /** What {@code kmswatch replay} writes to each partition at the end: no key, no value, a control header. */
+    private void tick(java.time.Instant at) {
+        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add("kmswatch-control", "settle".getBytes(StandardCharsets.UTF_8));
+        raw.pipeInput(new TestRecord<>(null, (byte[]) null, headers, at));
+    }
+
     private double count(String name, String... tags) {
         return registry.get(name).tags(tags).counter().count();
     }
@@ -84,7 +91,9 @@ class DetectionTopologyTest {
         assertThat(r.key()).isEqualTo("t.kms-events-0@0");
         assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("{\"eventName\":\"Decrypt\"");
         assertThat(r.headers().lastHeader(Topics.HEADER_REASON)).isNotNull();
-        assertThat(registry.get("kmswatch.streams.records.skipped").counter().count()).isEqualTo(1);
+        assertThat(count("kmswatch.streams.records.skipped", "reason", "not_valid_json")).isEqualTo(1);
+        assertThat(registry.find("kmswatch.streams.records.skipped").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum()).isEqualTo(1);
     }
 
     @Test
@@ -157,5 +166,110 @@ class DetectionTopologyTest {
     void shouldWriteNothingTheStateDirDoesNotHold() throws Exception {
         pipe(disableKey().at(T0).build());
         assertThat(Files.list(stateDir)).isNotEmpty();
+    }
+
+    @Test
+    void shouldFireKeyDeletionPendingWithItsDeletionDateWhenASettleTickAdvancesStreamTime() {
+        pipe(scheduleKeyDeletion(30).at(T0).build());
+        assertThat(out.readValuesToList()).noneMatch(d -> d.detection().equals("key-deletion-pending"));
+        tick(T0.plus(31, ChronoUnit.DAYS));
+        assertThat(out.readValuesToList()).filteredOn(d -> d.detection().equals("key-deletion-pending"))
+                .singleElement().satisfies(d -> {
+                    assertThat(d.keyArn()).isEqualTo(KEY_ARN);
+                    assertThat(d.attributes()).containsEntry("deletionDate", T0.plus(30, ChronoUnit.DAYS).toString());
+                    assertThat(d.resolves()).isFalse();
+                });
+        assertThat(rejected.readValuesToList()).isEmpty();
+    }
+
+    @Test
+    void shouldTreatASettleTickAsNoEventAnywhere() {
+        tick(T0);
+        tick(T0.plus(31, ChronoUnit.DAYS));
+        assertThat(out.readValuesToList()).isEmpty();
+        assertThat(rejected.readValuesToList()).isEmpty();
+        assertThat(registry.find("kmswatch.streams.events").counters()).isEmpty();
+        assertThat(registry.find("kmswatch.streams.records.skipped").counters()).allMatch(c -> c.count() == 0);
+        assertThat(registry.find("kmswatch.streams.late").counters()).allMatch(c -> c.count() == 0);
+        assertThat(count("kmswatch.streams.duplicates")).isZero();
+        assertThat(registry.find("kmswatch.streams.caller.calls").counters()).allMatch(c -> c.count() == 0);
+        assertThat(registry.get("kmswatch.streams.process.duration").timer().count()).isZero();
+        assertThat(registry.get("kmswatch.streams.keys").tag("state", "Unknown").gauge().value()).isZero();
+        // and the stream goes on: an event after the ticks is processed as usual
+        pipe(disableKey().at(T0.plus(31, ChronoUnit.DAYS)).build());
+        assertThat(out.readValuesToList()).extracting(Detection::detection).contains("key-disabled");
+    }
+
+    @Test
+    void shouldCopyTicksToEveryPartitionOfTheRepartitionAndLeaveEventsToTheDefaultPartitioner() {
+        assertThat(SettleTicks.PARTITIONER.partitions("x-by-principal-repartition", SettleTicks.KEY, null, 4))
+                .contains(java.util.Set.of(0, 1, 2, 3));
+        assertThat(SettleTicks.PARTITIONER.partitions("x-by-principal-repartition", "arn:aws:iam::111122223333:role/app",
+                decrypt().at(T0).build(), 4)).isEmpty();
+        String description = DetectionTopology.build(DetectionsConfig.defaultConfig(), Topics.DEFAULT).describe().toString();
+        assertThat(description).contains("settle-ticks", "key-settle-ticks", "principal-events-only");
+    }
+
+    @Test
+    void shouldDecideANewSourceIpAtTheEndOfAReplayWhenTheTickPassesTheRepartition() {
+        String role = "arn:aws:iam::111122223333:role/app";
+        pipe(decrypt().principal(role).sourceIp("10.0.0.1").at(T0).build());
+        pipe(decrypt().principal(role).sourceIp("10.0.0.1").at(T0.plus(2, ChronoUnit.DAYS)).build());
+        pipe(decrypt().principal(role).sourceIp("203.0.113.9").at(T0.plus(2, ChronoUnit.DAYS).plusSeconds(60)).build());
+        assertThat(out.readValuesToList()).noneMatch(d -> d.detection().equals("new-source-ip"));
+        tick(T0.plus(33, ChronoUnit.DAYS));
+        assertThat(out.readValuesToList()).extracting(Detection::detection).contains("new-source-ip");
+    }
+
+    @Test
+    void shouldRegisterKnownSeriesAtZeroWhenBound() {
+        SimpleMeterRegistry fresh = new SimpleMeterRegistry();
+        new StreamsMetrics().bindTo(fresh);
+        assertThat(fresh.get("kmswatch.streams.duplicates").counter().count()).isZero();
+        for (String stage : StreamsMetrics.LATE_STAGES) {
+            assertThat(fresh.get("kmswatch.streams.late").tag("stage", stage).counter().count()).isZero();
+        }
+        for (String reason : StreamsMetrics.SKIP_REASONS) {
+            assertThat(fresh.get("kmswatch.streams.records.skipped").tag("reason", reason).counter().count()).isZero();
+        }
+        assertThat(fresh.get("kmswatch.streams.caller.calls").tag("caller_type", "service").counter().count()).isZero();
+        assertThat(fresh.get("kmswatch.streams.caller.calls").tag("caller_type", "direct").counter().count()).isZero();
+        assertThat(fresh.get("kmswatch.streams.process.duration").timer().count()).isZero();
+    }
+
+    @Test
+    void shouldCountTrafficByKeyErrorCodeCrossAccountAndCallerType() {
+        pipe(decrypt().at(T0).build());
+        pipe(event("GenerateDataKey").at(T0.plusSeconds(1)).invokedBy("s3.amazonaws.com").build());
+        pipe(decrypt().at(T0.plusSeconds(2)).error("AccessDeniedException", "no").build());
+        pipe(decrypt().at(T0.plusSeconds(3)).error("SomethingNew", "?").build());
+        pipe(decrypt().at(T0.plusSeconds(4)).principal("arn:aws:iam::444455556666:role/partner").build());
+        String keyId = io.kmswatch.events.CloudTrailFixtures.KEY_ID;
+        assertThat(count("kmswatch.streams.key.decrypts", "key_id", keyId)).isEqualTo(3);
+        assertThat(count("kmswatch.streams.errors", "error_code", "AccessDeniedException")).isEqualTo(1);
+        assertThat(count("kmswatch.streams.errors", "error_code", "other")).isEqualTo(1);
+        assertThat(count("kmswatch.streams.cross.account", "event_name", "Decrypt")).isEqualTo(1);
+        assertThat(count("kmswatch.streams.caller.calls", "caller_type", "service")).isEqualTo(1);
+        assertThat(count("kmswatch.streams.caller.calls", "caller_type", "direct")).isEqualTo(4);
+        assertThat(registry.get("kmswatch.streams.process.duration").timer().count()).isGreaterThanOrEqualTo(5);
+    }
+
+    @Test
+    void shouldLabelAtMostFiftyKeyIdsThenOther() {
+        for (int i = 0; i < StreamsMetrics.MAX_KEY_IDS + 5; i++) {
+            String arn = String.format("arn:aws:kms:us-east-1:111122223333:key/00000000-0000-0000-0000-%012d", i);
+            pipe(decrypt().key(arn).at(T0.plusSeconds(i)).build());
+        }
+        assertThat(registry.find("kmswatch.streams.key.decrypts").counters()).hasSize(StreamsMetrics.MAX_KEY_IDS + 1);
+        assertThat(count("kmswatch.streams.key.decrypts", "key_id", "other")).isEqualTo(5);
+    }
+
+    @Test
+    void shouldKeepOneDeletionDateSeriesPerKeyWhilePendingDeletion() {
+        pipe(scheduleKeyDeletion(7).at(T0).build());
+        assertThat(registry.get("kmswatch.streams.key.deletion.timestamp").tag("key_arn", KEY_ARN).gauge().value())
+                .isEqualTo(T0.plus(7, ChronoUnit.DAYS).getEpochSecond());
+        pipe(io.kmswatch.events.CloudTrailFixtures.cancelKeyDeletion().at(T0.plusSeconds(60)).build());
+        assertThat(registry.find("kmswatch.streams.key.deletion.timestamp").gauges()).isEmpty();
     }
 }
