@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>{@code kmswatch.ingest.records.produced}: records acknowledged on {@code kms-events};</li>
  *   <li>{@code kmswatch.ingest.records.rejected{reason}}: input sent to {@code kms-events-rejected},
  *       by {@link Rejected#reasonCategory()} (at most {@value #MAX_REASONS} categories, then
- *       {@code other});</li>
+ *       {@code other}); {@code reason=other} exists at zero from the start, so every source has a
+ *       series (and the rejection-rate rule a denominator match) before its first rejection;</li>
  *   <li>{@code kmswatch.ingest.records.skipped{reason=filtered|duplicate}}: records not for
  *       {@code kms-events}, and repeats dropped by eventID;</li>
  *   <li>{@code kmswatch.ingest.lag.seconds}: now − the newest eventTime acknowledged;</li>
@@ -36,6 +37,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class IngestMetrics implements MeterBinder {
     /** Distinct rejection categories tracked before the rest are counted as {@code other}. */
     public static final int MAX_REASONS = 32;
+    private static final String OTHER = "other";
 
     private final String source;
     private final LongAdder in = new LongAdder();
@@ -54,6 +56,7 @@ public final class IngestMetrics implements MeterBinder {
     /** @param source the source kind, a bounded label: lookup, files, s3, emulator */
     public IngestMetrics(String source) {
         this.source = source;
+        rejected.put(OTHER, new LongAdder());
     }
 
     public String source() {
@@ -132,8 +135,8 @@ public final class IngestMetrics implements MeterBinder {
         String reason = reasonCategory == null || reasonCategory.isEmpty() ? "unknown" : reasonCategory;
         LongAdder count = rejected.get(reason);
         if (count == null) {
-            if (rejected.size() >= MAX_REASONS) {
-                reason = "other";
+            if (rejected.size() - 1 >= MAX_REASONS) { // "other" is always there and not a category
+                reason = OTHER;
             }
             count = rejected.computeIfAbsent(reason, r -> {
                 LongAdder a = new LongAdder();
@@ -200,7 +203,11 @@ public final class IngestMetrics implements MeterBinder {
     /** Rejections by reason category. */
     public Map<String, Long> rejectedByReason() {
         Map<String, Long> out = new java.util.TreeMap<>();
-        rejected.forEach((k, v) -> out.put(k, v.sum()));
+        rejected.forEach((k, v) -> {
+            if (v.sum() > 0) {
+                out.put(k, v.sum());
+            }
+        });
         return out;
     }
 }

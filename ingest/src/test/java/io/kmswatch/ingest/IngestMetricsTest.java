@@ -45,6 +45,21 @@ class IngestMetricsTest {
     }
 
     @Test
+    void shouldRegisterRejectedAtZeroForTheSourceWhenBound() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        IngestMetrics m = new IngestMetrics("emulator");
+        m.bindTo(registry);
+        assertThat(registry.find("kmswatch.ingest.records.rejected").functionCounters()).singleElement()
+                .satisfies(c -> {
+                    assertThat(c.getId().getTag("source")).isEqualTo("emulator");
+                    assertThat(c.getId().getTag("reason")).isEqualTo("other");
+                    assertThat(c.count()).isZero();
+                });
+        assertThat(m.rejected()).isZero();
+        assertThat(m.rejectedByReason()).isEmpty();
+    }
+
+    @Test
     void shouldReportLagFromNewestEventTime() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         IngestMetrics m = new IngestMetrics("lookup");
