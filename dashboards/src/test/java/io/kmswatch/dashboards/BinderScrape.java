@@ -5,11 +5,13 @@ import io.kmswatch.emulator.EmulatorMetrics;
 import io.kmswatch.emulator.state.InMemoryKeyStore;
 import io.kmswatch.events.Alert;
 import io.kmswatch.events.AlertStatus;
+import io.kmswatch.events.CloudTrailEvent;
 import io.kmswatch.events.Runbook;
 import io.kmswatch.events.Severity;
 import io.kmswatch.ingest.IngestMetrics;
 import io.kmswatch.ingest.IngestMetricsDriver;
 import io.kmswatch.streams.StreamsMetrics;
+import io.kmswatch.streams.detect.KeyFacts;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -52,6 +54,15 @@ final class BinderScrape {
         streams.duplicate();
         streams.lateDropped("dedup");
         streams.skipped("malformed");
+        // the traffic meters (decrypts per key, errors, cross-account, caller type) appear with their first event
+        String key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        streams.observed(kmsEvent("Decrypt", key, "arn:aws:iam::444455556666:role/partner", null));
+        streams.observed(kmsEvent("Decrypt", key, "arn:aws:iam::111122223333:role/app", "AccessDeniedException"));
+        // one key pending deletion: its deletion-date series
+        StreamsMetrics.InventoryTally tally = new StreamsMetrics.InventoryTally();
+        streams.addTally(tally);
+        CloudTrailEvent schedule = kmsEvent("ScheduleKeyDeletion", key, "arn:aws:iam::111122223333:role/app", null);
+        tally.move(null, KeyFacts.unseen(key, schedule.eventTime()).apply(schedule));
 
         AlertsMetrics alerts = new AlertsMetrics();
         alerts.bindTo(registry);
@@ -75,6 +86,19 @@ final class BinderScrape {
         emulator.trailRecord();
 
         return registry;
+    }
+
+    /** A minimal KMS CloudTrail record about {@code keyArn}, made by {@code principal}, failed when {@code errorCode}. */
+    private static CloudTrailEvent kmsEvent(String eventName, String keyArn, String principal, String errorCode) {
+        String account = principal.split(":")[4];
+        return CloudTrailEvent.parse("{\"eventVersion\":\"1.08\",\"eventTime\":\"2026-01-01T00:00:00Z\","
+                + "\"eventSource\":\"kms.amazonaws.com\",\"eventName\":\"" + eventName + "\","
+                + "\"awsRegion\":\"us-east-1\",\"sourceIPAddress\":\"192.0.2.1\","
+                + "\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"" + principal + "\",\"accountId\":\"" + account + "\"},"
+                + "\"requestParameters\":{\"keyId\":\"" + keyArn + "\"},"
+                + (errorCode == null ? "" : "\"errorCode\":\"" + errorCode + "\",")
+                + "\"resources\":[{\"ARN\":\"" + keyArn + "\",\"type\":\"AWS::KMS::Key\"}],"
+                + "\"eventID\":\"" + eventName + "-" + account + "\",\"recipientAccountId\":\"111122223333\"}");
     }
 
     /** Sample names (with their {@code _total}, {@code _count}, {@code _sum}, {@code _max}… suffixes) → label names. */
