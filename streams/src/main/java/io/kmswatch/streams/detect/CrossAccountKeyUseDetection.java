@@ -18,8 +18,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * account. The key owner's copy of the record counts ({@code recipientAccountId} is the key's account,
  * or absent); the caller's copy of the same call (same {@code sharedEventID}) is the other account's
  * business. An untrusted pair fires on first use in a {@code window} (default 1 day) and again at
- * higher tiers of use; the first use ever of a trusted pair (trusted account or principal) is a
- * low-severity notice. AWS itself (service events, AWSService identities) has no account to blame.
+ * higher tiers of use; the first use ever of a trusted pair is a low-severity notice. A pair is trusted
+ * only when both sides are: the caller (a trusted account or principal) and the key's owner (a trusted
+ * account; list your own accounts in {@code trustedAccounts}). A trusted caller using a key of an
+ * untrusted owner is not this rule's business: that is our data going under someone else's key, which
+ * {@code external-key-encryption} reports. AWS itself (service events, AWSService identities) has no
+ * account to blame.
  */
 public final class CrossAccountKeyUseDetection implements DetectionRule {
     public static final String ID = "cross-account-key-use";
@@ -63,7 +67,10 @@ public final class CrossAccountKeyUseDetection implements DetectionRule {
             @Override
             public void process(Record<String, KeyEvent> record) {
                 CloudTrailEvent e = record.value().event();
-                if (counts(e) && trusted(e)) {
+                if (counts(e) && trustedCaller(e) && !ctx.config().isTrustedAccount(e.keyAccountId())) {
+                    return; // not our key: external-key-encryption covers a trusted caller under a foreign key
+                }
+                if (counts(e) && trustedCaller(e)) {
                     String pair = e.keyArn() + "|" + e.callerAccountId();
                     Long seen = trustedSeen.get(pair);
                     if (seen == null) {
@@ -79,7 +86,7 @@ public final class CrossAccountKeyUseDetection implements DetectionRule {
                 super.process(record);
             }
 
-            private boolean trusted(CloudTrailEvent e) {
+            private boolean trustedCaller(CloudTrailEvent e) {
                 return ctx.config().isTrustedAccount(e.callerAccountId()) || ctx.config().isTrustedPrincipal(e.principal());
             }
 

@@ -13,7 +13,8 @@ import org.apache.kafka.streams.kstream.Named;
  * guide's "10× normal") times their learned baseline and an absolute {@code floor} (default 100).
  * The baseline is the rolling median of the entity's closed windows over the {@code learningPeriod}
  * (default 1 h); an entity is not judged before it has been seen that long. The detection carries the
- * observed count, the baseline and the monthly cost impact at $0.03 per 10,000 requests. See
+ * observed count, the baseline and the monthly cost impact at $0.03 per 10,000 requests. Calls an AWS
+ * service makes on a principal's behalf ({@code invokedBy}) count for the key, not for the principal. See
  * {@link DecryptSpikeProcessor}.
  */
 public final class DecryptSpikeDetection implements DetectionRule {

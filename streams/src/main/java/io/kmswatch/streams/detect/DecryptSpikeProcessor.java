@@ -76,6 +76,11 @@ final class DecryptSpikeProcessor extends CountingProcessor {
         if (!e.isKms() || !e.succeeded() || !e.operation().isDecryptLike() || e.keyArn() == null) {
             return null;
         }
+        if (perPrincipal && e.isServiceCaller()) {
+            // An AWS service calling on the principal's behalf (S3 batch re-encryption, EBS attach…) is not the
+            // principal's own behaviour: it still loads the key (the per-key count), never the principal's spike.
+            return null;
+        }
         String entity = perPrincipal ? e.keyArn() + "|" + e.principal() : e.keyArn();
         long t = e.eventTime().toEpochMilli();
         Long seen = firstSeen.get(entity);

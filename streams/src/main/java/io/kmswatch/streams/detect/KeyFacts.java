@@ -90,9 +90,7 @@ public record KeyFacts(String keyArn, String accountId, String region, String st
                 JsonNode p = e.requestParameters();
                 String o = p.path("origin").asText("AWS_KMS");
                 Map<String, String> created = new LinkedHashMap<>(tags);
-                for (JsonNode tag : p.path("tags")) {
-                    created.put(tag.path("TagKey").asText(), tag.path("TagValue").asText());
-                }
+                putTags(created, p.path("tags"));
                 return new KeyFacts(keyArn, accountId, region, "EXTERNAL".equals(o) ? "PendingImport" : "Enabled",
                         false, o, created, first, lastUsed, t, null, e.eventId(), e.eventName(), e.principal());
             }
@@ -129,10 +127,23 @@ public record KeyFacts(String keyArn, String accountId, String region, String st
 
     private Map<String, String> tagsAfterTagging(JsonNode added) {
         Map<String, String> m = new LinkedHashMap<>(tags);
-        for (JsonNode tag : added) {
-            m.put(tag.path("TagKey").asText(), tag.path("TagValue").asText());
-        }
+        putTags(m, added);
         return m;
+    }
+
+    /**
+     * Adds {@code requestParameters.tags[]}: CloudTrail logs them as {@code {tagKey, tagValue}} (the
+     * developer guide's CreateKey and TagResource examples, and the emulator); the API's own spelling
+     * {@code {TagKey, TagValue}} is accepted too. Entries without a key are ignored.
+     */
+    private static void putTags(Map<String, String> into, JsonNode list) {
+        for (JsonNode tag : list) {
+            JsonNode k = tag.has("tagKey") ? tag.get("tagKey") : tag.path("TagKey");
+            JsonNode v = tag.has("tagValue") ? tag.get("tagValue") : tag.path("TagValue");
+            if (k.isTextual() && !k.textValue().isEmpty()) {
+                into.put(k.textValue(), v.isNull() || v.isMissingNode() ? "" : v.asText());
+            }
+        }
     }
 
     private Map<String, String> tagsAfterUntagging(JsonNode removed) {

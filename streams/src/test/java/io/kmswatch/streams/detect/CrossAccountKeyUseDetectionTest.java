@@ -36,10 +36,34 @@ class CrossAccountKeyUseDetectionTest {
 
     @Test
     void shouldGiveOnlyALowNoticeOnFirstUseOfATrustedPair() {
-        DetectionsConfig c = DetectionsConfig.defaultConfig().onlyEnabled(ID).withTrustedAccounts(List.of("444455556666"));
+        DetectionsConfig c = DetectionsConfig.defaultConfig().onlyEnabled(ID)
+                .withTrustedAccounts(List.of(ACCOUNT, "444455556666"));
         try (Harness h = new Harness(c)) {
             List<Detection> out = h.pipe(foreignDecrypt().at(T0), foreignDecrypt().at(T0.plusSeconds(5))).detections();
             assertThat(out).singleElement().satisfies(d -> assertThat(d.severity()).isEqualTo(Severity.LOW));
+        }
+    }
+
+    @Test
+    void shouldNeverCallATrustedCallerOnAnUntrustedOwnersKeyATrustedPair() {
+        // the demo: our trusted account encrypts under a key of an untrusted account; the key owner's copy
+        String attackerKey = "arn:aws:kms:us-east-1:999900001111:key/0b0b0b0b-1111-2222-3333-444455556666";
+        DetectionsConfig c = DetectionsConfig.defaultConfig().onlyEnabled(ID, ExternalKeyEncryptionDetection.ID)
+                .withTrustedAccounts(List.of(ACCOUNT, "444455556666"));
+        try (Harness h = new Harness(c)) {
+            List<Detection> out = h.pipe(CloudTrailFixtures.encrypt().key(attackerKey).recipientAccount("999900001111")
+                    .at(T0), CloudTrailFixtures.encrypt().key(attackerKey).recipientAccount(ACCOUNT)
+                    .at(T0.plusSeconds(1))).detections();
+            assertThat(out).noneMatch(d -> d.detection().equals(ID));
+            assertThat(out).extracting(Detection::detection).containsExactly(ExternalKeyEncryptionDetection.ID);
+        }
+    }
+
+    @Test
+    void shouldGiveNoTrustedNoticeWhenOnlyTheCallersAccountIsTrusted() {
+        DetectionsConfig c = DetectionsConfig.defaultConfig().onlyEnabled(ID).withTrustedAccounts(List.of("444455556666"));
+        try (Harness h = new Harness(c)) {
+            assertThat(h.pipe(foreignDecrypt().at(T0)).detections()).noneMatch(d -> d.attributes().containsKey("trustedPair"));
         }
     }
 

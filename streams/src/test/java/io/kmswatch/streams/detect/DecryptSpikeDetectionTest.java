@@ -129,13 +129,13 @@ class DecryptSpikeDetectionTest {
     }
 
     @Test
-    void shouldCountCallsAServiceMakesForThePrincipal() {
+    void shouldCountCallsAServiceMakesForThePrincipalOnTheKeyOnly() {
         try (Harness h = new Harness(config())) {
             h.pipe(steady(T0, SPIKE, 3));
             for (int i = 0; i < 31; i++) {
                 h.pipe(decrypt().at(SPIKE.plusSeconds(i)).invokedBy("secretsmanager.amazonaws.com"));
             }
-            assertThat(h.detections()).hasSize(2);
+            assertThat(h.detections()).extracting(d -> d.attributes().get("scope")).containsExactly("key");
         }
     }
 
@@ -147,6 +147,50 @@ class DecryptSpikeDetectionTest {
                 h.pipe(decrypt().at(SPIKE.plusSeconds(i)).error("AccessDeniedException", "no"));
             }
             assertThat(h.detections()).isEmpty();
+        }
+    }
+
+    /** {@code n} decrypts spread evenly over the 5-minute window starting at {@code start}. */
+    private static List<CloudTrailEvent> within(Instant start, int n) {
+        List<CloudTrailEvent> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(decrypt().at(start.plusMillis(W.toMillis() * i / n)).build());
+        }
+        return out;
+    }
+
+    @Test
+    void shouldNotCountCallsAnAwsServiceMakesOnThePrincipalsBehalfTowardItsSpike() {
+        try (Harness h = new Harness(config())) {
+            h.pipe(steady(T0, SPIKE, 3));
+            List<CloudTrailEvent> batch = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                batch.add(decrypt().invokedBy("s3.amazonaws.com").at(SPIKE.plusSeconds(5L * i)).build());
+            }
+            List<Detection> out = h.pipe(batch).detections();
+            assertThat(out).as("the key's load is real, the principal did not do it")
+                    .extracting(d -> d.attributes().get("scope")).containsExactly("key");
+        }
+    }
+
+    @Test
+    void shouldLetTheBaselineFollowASmoothDoublingAndStayBelowTheFactor() {
+        Instant rampStart = SPIKE;
+        Instant rampEnd = rampStart.plus(Duration.ofHours(1));
+        Instant plateauEnd = rampEnd.plus(Duration.ofMinutes(90));
+        try (Harness h = new Harness(config())) {
+            h.pipe(steady(T0, rampStart, 10));
+            // 10 → 20 calls per window, one step of less than a call per window: a deploy doubling traffic
+            int windows = (int) (Duration.between(rampStart, rampEnd).toMillis() / W.toMillis());
+            for (int i = 0; i < windows; i++) {
+                h.pipe(within(rampStart.plus(W.multipliedBy(i)), 10 + (10 * (i + 1)) / windows));
+            }
+            h.pipe(steady(rampEnd, plateauEnd, 20));
+            assertThat(h.detections()).as("a smooth 2x ramp never comes near factor 10").isEmpty();
+            // the baseline is now the doubled rate: 150 calls (15x the old rate, 7.5x the new) stay quiet
+            assertThat(h.pipe(within(plateauEnd, 150)).detections()).isEmpty();
+            List<Detection> out = h.pipe(within(plateauEnd.plus(W), 210)).detections();
+            assertThat(out).isNotEmpty().allSatisfy(d -> assertThat(d.attributes()).containsEntry("baseline", "20"));
         }
     }
 }

@@ -94,6 +94,15 @@ final class Harness implements AutoCloseable {
         return this;
     }
 
+    /** A settle tick as {@code kmswatch replay} writes it: no key, no value, a control header, timestamp {@code at}. */
+    Harness tick(Instant at) {
+        org.apache.kafka.common.header.internals.RecordHeaders headers =
+                new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add("kmswatch-control", "settle".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        rawInput.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(null, (byte[]) null, headers, at));
+        return this;
+    }
+
     /** Every detection written so far (and consumed from the output). */
     List<Detection> detections() {
         return output.readValuesToList();

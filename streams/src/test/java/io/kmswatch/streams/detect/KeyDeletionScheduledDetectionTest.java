@@ -84,6 +84,33 @@ class KeyDeletionScheduledDetectionTest {
     }
 
     @Test
+    void shouldStayQuietForAPlannedRetirementTaggedAtCreateKeyAsCloudTrailLogsTags() {
+        // the demo's look-alike: CreateKey with the tag (CloudTrail spells it {tagKey, tagValue}), then a
+        // 30-day ScheduleKeyDeletion; run to the deletion date and past it with a settle tick
+        DetectionsConfig c = DetectionsConfig.defaultConfig()
+                .withTrustedKeyTags(Map.of("kmswatch:planned-retirement", "true"));
+        try (Harness h = new Harness(c)) {
+            h.pipe(io.kmswatch.events.CloudTrailFixtures.event("CreateKey").at(T0)
+                    .response("keyMetadata", Map.of("arn", KEY_ARN))
+                    .param("tags", List.of(Map.of("tagKey", "kmswatch:planned-retirement", "tagValue", "true"))));
+            h.pipe(scheduleKeyDeletion(30).at(T0.plus(java.time.Duration.ofMinutes(30))));
+            h.tick(T0.plus(java.time.Duration.ofDays(31)));
+            assertThat(h.detections()).extracting(d -> d.detection())
+                    .doesNotContain(ID, KeyDeletionPendingDetection.ID, KeyDestructionChainDetection.ID);
+        }
+    }
+
+    @Test
+    void shouldReadTagResourceTagsInEitherSpelling() {
+        KeyFacts facts = KeyFacts.unseen(KEY_ARN, T0)
+                .apply(io.kmswatch.events.CloudTrailFixtures.event("TagResource").at(T0)
+                        .param("tags", List.of(Map.of("tagKey", "Department", "tagValue", "IT"))).build())
+                .apply(io.kmswatch.events.CloudTrailFixtures.event("TagResource").at(T0.plusSeconds(1))
+                        .param("tags", List.of(Map.of("TagKey", "lifecycle", "TagValue", "ephemeral"))).build());
+        assertThat(facts.tags()).containsEntry("Department", "IT").containsEntry("lifecycle", "ephemeral");
+    }
+
+    @Test
     void shouldGiveSameFingerprintsForOutOfOrderInput() {
         List<CloudTrailEvent> events = Harness.build(List.of(scheduleKeyDeletion(30).at(T0),
                 cancelKeyDeletion().at(T0.plusSeconds(60))));
