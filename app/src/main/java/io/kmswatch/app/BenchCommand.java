@@ -1,6 +1,14 @@
 package io.kmswatch.app;
 
+import io.kmswatch.app.bench.AesGcmBenchmark;
+import io.kmswatch.app.bench.DetectBenchmark;
+import io.kmswatch.app.bench.KmsApiBenchmark;
+import io.kmswatch.app.bench.MemoryBenchmark;
+import io.kmswatch.app.bench.Percentiles;
+import io.kmswatch.broker.EmbeddedKafkaBroker;
 import io.kmswatch.events.Json;
+import io.kmswatch.ingest.bench.ReplayBenchmark;
+import java.time.Duration;
 import io.kmswatch.events.bench.CodecBenchmark;
 import io.kmswatch.events.bench.Measurement;
 import java.nio.file.Files;
@@ -31,12 +39,54 @@ final class BenchCommand implements Callable<Integer> {
             + "(default: the invictus dataset beside the checkout when present, else synthetic log files).")
     List<Path> codecInput;
 
+    @Option(names = "--only", split = ",", paramLabel = "PART",
+            description = "Run only these parts: codec, replay, detect (= throughput, latency, scaling), kms, aes, memory, demo (default: all).")
+    List<String> only;
+
+    @Option(names = "--kafka", paramLabel = "KEY=VALUE",
+            description = "Extra Kafka/Streams properties for the detect benchmarks (to try settings; default: the product defaults).")
+    Map<String, String> kafka;
+
+    private boolean runs(String part) {
+        if (only == null || only.isEmpty()) {
+            return true;
+        }
+        if (only.contains(part)) {
+            return true;
+        }
+        return only.contains("detect") && List.of("throughput", "latency", "scaling").contains(part);
+    }
+
     @Override
     public Integer call() {
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("machine", Map.of("cores", Runtime.getRuntime().availableProcessors(),
                 "java", System.getProperty("java.version"), "os", System.getProperty("os.name") + " " + System.getProperty("os.version")));
-        codec(figures);
+        if (runs("codec")) {
+            codec(figures);
+        }
+        Path work = DetectBenchmark.tempDir("kmswatch-bench");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            if (runs("replay")) {
+                replay(figures, broker, work);
+            }
+            if (runs("detect") || runs("throughput") || runs("latency") || runs("scaling")) {
+                detect(figures, broker, work);
+            }
+            if (runs("kms")) {
+                kmsApi(figures, work);
+            }
+            if (runs("aes")) {
+                aesGcm(figures);
+            }
+            if (runs("memory")) {
+                detectMemory(figures, broker, work);
+            }
+        }
+        if (runs("demo")) {
+            demoMemory(figures, work);
+        }
+        figures.put("loadAverage", loadAverage());
         if (json) {
             try {
                 System.out.println(Json.MAPPER.writeValueAsString(figures));
@@ -65,6 +115,7 @@ final class BenchCommand implements Callable<Integer> {
         figures.put("codecRecordsPerSec", Math.round(r.codec().median()));
         figures.put("readTreeRecordsPerSec", Math.round(r.readTree().median()));
         figures.put("codecVsReadTree", round(r.ratio()));
+        figures.put("codecSpread", spread(r.codec(), r.readTree()));
         if (!json) {
             System.out.println("1. Codec parse (" + input + ", " + r.recordsPerPass() + " records per pass)");
             print(r.codec());
@@ -73,8 +124,167 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void print(Measurement m) {
-        System.out.printf("   %-10s %,12.0f records/s  (min %,.0f  max %,.0f, %d runs)%n", m.name(), m.median(), m.min(), m.max(), m.runs());
+    private void replay(Map<String, Object> figures, EmbeddedKafkaBroker broker, Path work) {
+        ReplayBenchmark bench = ReplayBenchmark.synthetic(work.resolve("replay"), quick ? 20 : 60, 1000);
+        ReplayBenchmark.Result r = bench.run(Map.of("bootstrap.servers", broker.bootstrapServers()), quick ? 3 : 5);
+        figures.put("replayRecordsPerSec", Math.round(r.replay().median()));
+        figures.put("rawProduceRecordsPerSec", Math.round(r.rawProduce().median()));
+        figures.put("replayVsRawProduce", round(r.replayToRawProduce()));
+        figures.put("replaySpread", spread(r.replay(), r.rawProduce()));
+        section("2. Replay (" + r.files() + " synthetic gzip files, " + r.records() + " records per pass) vs raw produce, same broker");
+        print(r.replay());
+        print(r.rawProduce());
+        line(String.format("   replay / raw produce = %.2f (target >= 0.7)", r.replayToRawProduce()));
+    }
+
+    private void detect(Map<String, Object> figures, EmbeddedKafkaBroker broker, Path work) {
+        DetectBenchmark bench = new DetectBenchmark(broker.bootstrapServers(), work.resolve("detect"), kafka());
+        if (runs("throughput")) {
+            throughput(figures, bench);
+        }
+        if (runs("latency")) {
+            latency(figures, bench);
+        }
+        if (runs("scaling")) {
+            scaling(figures, bench);
+        }
+    }
+
+    private Map<String, String> kafka() {
+        return kafka == null ? Map.of() : kafka;
+    }
+
+    private void throughput(Map<String, Object> figures, DetectBenchmark bench) {
+        DetectBenchmark.Throughput t = bench.throughput(quick ? 100_000 : 300_000, 4, quick ? 3 : 5);
+        figures.put("detectEventsPerSecEos", Math.round(t.eos().median()));
+        figures.put("detectEventsPerSecAlos", Math.round(t.alos().median()));
+        figures.put("rawConsumeProduceRecordsPerSec", Math.round(t.raw().median()));
+        figures.put("detectVsRawEos", round(t.eosToRaw()));
+        figures.put("detectVsRawAlos", round(t.alosToRaw()));
+        figures.put("detectSpread", spread(t.eos(), t.alos(), t.raw()));
+        section("3. Detection throughput (" + t.events() + "-record kms-events backlog, " + t.partitions()
+                + " partitions, every detection on) vs raw consume+produce");
+        print(t.eos());
+        print(t.alos());
+        print(t.raw());
+        line(String.format("   EOS / raw = %.2f   ALO / raw = %.2f (targets: EOS >= 50,000/s, ALO >= 100,000/s, >= 0.5 of raw)",
+                t.eosToRaw(), t.alosToRaw()));
+    }
+
+    private void latency(Map<String, Object> figures, DetectBenchmark bench) {
+        Duration d = Duration.ofSeconds(quick ? 15 : 60);
+        Percentiles eos = bench.latency("exactly_once_v2", 1000, d, 10);
+        Percentiles alos = bench.latency("at_least_once", 1000, d, 10);
+        line("   (each detection's latency in send order: " + bench.latencyLog("exactly_once_v2") + ", "
+                + bench.latencyLog("at_least_once") + ")");
+        figures.put("latencyP50MsEos", round(eos.p50()));
+        figures.put("latencyP99MsEos", round(eos.p99()));
+        figures.put("latencyP999MsEos", round(eos.p999()));
+        figures.put("latencyP50MsAlos", round(alos.p50()));
+        figures.put("latencyP99MsAlos", round(alos.p99()));
+        figures.put("latencyP999MsAlos", round(alos.p999()));
+        figures.put("latencySamples", Map.of("eos", eos.samples(), "alos", alos.samples()));
+        section("4. Detection latency at 1,000 events/s for " + d.toSeconds() + " s (every 10th event a DisableKey "
+                + "timed from send to its read_committed detection)");
+        line(String.format("   EOS  p50 %.1f ms  p99 %.1f ms  p999 %.1f ms  max %.1f ms  (%d samples; target p99 <= 250)",
+                eos.p50(), eos.p99(), eos.p999(), eos.max(), eos.samples()));
+        line(String.format("   ALO  p50 %.1f ms  p99 %.1f ms  p999 %.1f ms  max %.1f ms  (%d samples; target p99 <= 50)",
+                alos.p50(), alos.p99(), alos.p999(), alos.max(), alos.samples()));
+    }
+
+    private void scaling(Map<String, Object> figures, DetectBenchmark bench) {
+        DetectBenchmark.Scaling s = bench.scaling(quick ? 100_000 : 300_000, 4, 2, quick ? 2 : 3);
+        figures.put("scalingEventsPerSecOneInstance", Math.round(s.one().median()));
+        figures.put("scalingEventsPerSecTwoInstances", Math.round(s.many().median()));
+        figures.put("scalingTwoVsOne", round(s.many().ratioTo(s.one())));
+        section("Scaling: " + s.instances() + " detect instances (one application id) vs 1 on " + s.partitions()
+                + " partitions, exactly-once, same JVM and broker");
+        print(s.one());
+        print(s.many());
+        line(String.format("   %d / 1 = %.2f", s.instances(), s.many().ratioTo(s.one())));
+    }
+
+    private void kmsApi(Map<String, Object> figures, Path work) {
+        KmsApiBenchmark.Result r = KmsApiBenchmark.run(quick ? 3 : 5, Duration.ofSeconds(quick ? 2 : 5), work);
+        figures.put("emulatorGenerateDataKeyPerSec", Math.round(r.emulatorGenerate().median()));
+        figures.put("motoGenerateDataKeyPerSec", Math.round(r.motoGenerate().median()));
+        figures.put("emulatorDecryptPerSec", Math.round(r.emulatorDecrypt().median()));
+        figures.put("motoDecryptPerSec", Math.round(r.motoDecrypt().median()));
+        figures.put("emulatorVsMotoGenerateDataKey", round(r.generateRatio()));
+        figures.put("emulatorVsMotoDecrypt", round(r.decryptRatio()));
+        figures.put("emulatorVsMoto", round(r.ratio()));
+        section("5a. KMS API requests/s (one keep-alive SDK client, sequential calls): emulator vs moto_server");
+        printRate(r.emulatorGenerate(), "req/s");
+        printRate(r.motoGenerate(), "req/s");
+        printRate(r.emulatorDecrypt(), "req/s");
+        printRate(r.motoDecrypt(), "req/s");
+        line(String.format("   emulator / moto: GenerateDataKey %.1f, Decrypt %.1f, geometric mean %.1f (target >= 20)",
+                r.generateRatio(), r.decryptRatio(), r.ratio()));
+    }
+
+    private void aesGcm(Map<String, Object> figures) {
+        AesGcmBenchmark.Result r = AesGcmBenchmark.run(quick ? 3 : 5, quick ? 2 : 3);
+        figures.put("aesGcmMBPerSec", Math.round(r.ours().median()));
+        figures.put("opensslAesGcmMBPerSec", Math.round(r.openssl().median()));
+        figures.put("aesGcmVsOpenssl", round(r.ratio()));
+        section("5b. AES-256-GCM encrypt, 8 KiB buffers, one thread: crypto core vs openssl speed -evp");
+        printRate(r.ours(), "MB/s");
+        printRate(r.openssl(), "MB/s");
+        line(String.format("   crypto core / openssl = %.2f (target >= 0.8)", r.ratio()));
+    }
+
+    private void detectMemory(Map<String, Object> figures, EmbeddedKafkaBroker broker, Path work) {
+        MemoryBenchmark.Rss r = MemoryBenchmark.detectState(broker.bootstrapServers(), 10_000, 100_000, 200_000, work);
+        figures.put("detectStatePeakRssMiB", Math.round(r.peakMiB()));
+        section("6b. Peak RSS of detect holding state for 10,000 keys and 100,000 principals");
+        line(String.format("   %,.0f MiB peak (%,.0f MiB at the end; target <= 1024) — %s", r.peakMiB(), r.lastMiB(), r.how()));
+    }
+
+    private void demoMemory(Map<String, Object> figures, Path work) {
+        Duration d = quick ? Duration.ofMinutes(2) : Duration.ofMinutes(10);
+        MemoryBenchmark.Rss r = MemoryBenchmark.demo(d, work);
+        figures.put("demoPeakRssMiB", Math.round(r.peakMiB()));
+        figures.put("demoMinutes", d.toMinutes());
+        section("6a. Peak RSS of demo over " + d.toMinutes() + " minutes" + (quick ? " (quick mode: the issue asks for ten)" : ""));
+        line(String.format("   %,.0f MiB peak (%,.0f MiB at the end; target <= 1536) — %s", r.peakMiB(), r.lastMiB(), r.how()));
+    }
+
+    private static Map<String, Object> spread(Measurement... ms) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Measurement x : ms) {
+            m.put(x.name(), Map.of("median", Math.round(x.median()), "min", Math.round(x.min()), "max", Math.round(x.max()),
+                    "runs", x.runs()));
+        }
+        return m;
+    }
+
+    private static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private void section(String title) {
+        line(title);
+    }
+
+    private void line(String text) {
+        if (!json) {
+            System.out.println(text);
+            System.out.flush();
+        } else {
+            System.err.println(text); // progress for whoever watches; stdout stays one JSON object
+        }
+    }
+
+    private void printRate(Measurement m, String unit) {
+        line(String.format("   %-26s %,12.1f %s  (min %,.1f  max %,.1f, %d runs)", m.name(), m.median(), unit, m.min(), m.max(), m.runs()));
+    }
+
+    private void print(Measurement m) {
+        line(String.format("   %-12s %,12.0f records/s  (min %,.0f  max %,.0f, %d runs)", m.name(), m.median(), m.min(), m.max(), m.runs()));
     }
 
     static double round(double d) {

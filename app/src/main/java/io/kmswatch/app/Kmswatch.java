@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             TrafficCommand.class,
             ReplayCommand.class,
+            EvaluateCommand.class,
             IngestCommand.class,
             DetectCommand.class,
             AlertsCommand.class,

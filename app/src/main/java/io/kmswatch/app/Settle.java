@@ -27,6 +27,11 @@ final class Settle {
 
     /** Sends the ticks; does nothing for an empty input or a zero horizon. */
     void advance(Pipeline pipeline, Instant lastEventTime) throws Exception {
+        advance(pipeline, lastEventTime, horizon);
+    }
+
+    /** Sends ticks at {@code lastEventTime + horizon}; nothing for an empty input or a zero horizon. */
+    static void advance(Pipeline pipeline, Instant lastEventTime, Duration horizon) throws Exception {
         if (lastEventTime == null || horizon.isZero() || horizon.isNegative()) {
             return;
         }

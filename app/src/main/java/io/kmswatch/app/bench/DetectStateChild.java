@@ -1,0 +1,39 @@
+package io.kmswatch.app.bench;
+
+import io.kmswatch.streams.DetectApp;
+import io.kmswatch.streams.DetectionsConfig;
+import io.kmswatch.streams.StreamsMetrics;
+import io.kmswatch.streams.StreamsSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The detect process of the memory benchmark (a child JVM so its RSS is its own): runs the detections with
+ * the defaults of {@code kmswatch detect} and prints {@code processed <n>} once a second.
+ * Arguments: bootstrap servers, topic prefix, state directory.
+ */
+public final class DetectStateChild {
+    private DetectStateChild() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        StreamsSettings s = StreamsSettings.of(args[0]).withTopicPrefix(args[1]).withApplicationId("bench-memory")
+                .withStateDir(Path.of(args[2]));
+        StreamsMetrics metrics = new StreamsMetrics();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        metrics.bindTo(registry);
+        try (DetectApp app = new DetectApp(s, DetectionsConfig.defaultConfig(), metrics)) {
+            app.start();
+            if (!app.awaitRunning(java.time.Duration.ofSeconds(90))) {
+                System.err.println("detect did not reach RUNNING: " + app.state());
+                System.exit(2);
+            }
+            while (true) {
+                System.out.println("processed " + (long) DetectBenchmark.processed(List.of(registry)));
+                System.out.flush();
+                Thread.sleep(1000);
+            }
+        }
+    }
+}
