@@ -162,11 +162,12 @@ public final class DetectBenchmark {
     }
 
     /**
-     * Detection latency at a steady {@code rate} events/s for {@code duration}: every {@code every}-th event is
+     * Detection latency at a steady {@code rate} events/s for {@code duration}, after {@code warmUp} at the same
+     * rate that is not timed (right after start-up the first transactions take seconds): every {@code every}-th event is
      * a DisableKey of a fresh key (fires key-disabled); latency runs from handing the event to the producer
      * to reading its detection with a read_committed consumer.
      */
-    public Percentiles latency(String guarantee, int rate, Duration duration, int every) {
+    public Percentiles latency(String guarantee, int rate, Duration warmUp, Duration duration, int every) {
         String prefix = "lat" + shortId() + ".";
         createTopics(4, prefix + "kms-events", prefix + "kms-detections", prefix + "kms-events-rejected");
         String appId = "bench-latency-" + shortId();
@@ -212,7 +213,8 @@ public final class DetectBenchmark {
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
             p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
             String in = s.topics().kmsEvents().name();
-            long total = rate * duration.toSeconds();
+            long warm = rate * warmUp.toSeconds();
+            long total = warm + rate * duration.toSeconds();
             int fired = 0;
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
                     new ByteArraySerializer())) {
@@ -229,8 +231,10 @@ public final class DetectBenchmark {
                     if (i % every == 0) {
                         key = BenchEvents.keyArn(1_000_000 + i);
                         value = BenchEvents.disableKey(i, key, i % 50, t);
-                        sent.put(BenchEvents.eventId(i), System.nanoTime());
-                        fired++;
+                        if (i >= warm) { // the first seconds after start-up are not the steady state
+                            sent.put(BenchEvents.eventId(i), System.nanoTime());
+                            fired++;
+                        }
                     } else {
                         value = BenchEvents.decrypt(i, key, i % 50, t);
                     }

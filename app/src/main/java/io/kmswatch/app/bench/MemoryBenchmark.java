@@ -25,7 +25,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class MemoryBenchmark {
     /** Peak and final RSS of one child, MiB. */
-    public record Rss(double peakMiB, double lastMiB, Duration ran, String how) {
+    public record Rss(double peakMiB, double lastMiB, double idleMiB, Duration ran, String how) {
     }
 
     private MemoryBenchmark() {
@@ -53,7 +53,7 @@ public final class MemoryBenchmark {
             if (p.exitValue() != 0) {
                 throw new BenchException("demo exited with " + p.exitValue() + " (log " + workDir.resolve("demo.log") + ")");
             }
-            return new Rss(peak[0] / 1024.0, peak[1] / 1024.0, Duration.ofNanos(System.nanoTime() - start),
+            return new Rss(peak[0] / 1024.0, peak[1] / 1024.0, 0, Duration.ofNanos(System.nanoTime() - start),
                     "kmswatch demo --duration " + duration.toSeconds() + "s (embedded broker, emulator, traffic with incidents, "
                             + "detections, alerts, all in one JVM)");
         } catch (IOException e) {
@@ -100,6 +100,8 @@ public final class MemoryBenchmark {
                 sample(p.pid(), peak);
                 Thread.sleep(200);
             }
+            sample(p.pid(), peak);
+            long idle = peak[1]; // RSS of a running detect with empty state
             feed(bootstrap, prefix + "kms-events", keys, principals, events, p, peak);
             while (processed.get() < events && p.isAlive() && System.nanoTime() < deadline) {
                 sample(p.pid(), peak);
@@ -116,7 +118,7 @@ public final class MemoryBenchmark {
             }
             p.destroy();
             p.waitFor();
-            return new Rss(peak[0] / 1024.0, peak[1] / 1024.0, Duration.ofNanos(System.nanoTime() - start),
+            return new Rss(peak[0] / 1024.0, peak[1] / 1024.0, idle / 1024.0, Duration.ofNanos(System.nanoTime() - start),
                     "child JVM running DetectApp (exactly-once, every detection) fed " + events + " Decrypt records over "
                             + keys + " keys and " + principals + " roles, one hour of event time");
         } catch (IOException e) {
