@@ -10,6 +10,8 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
@@ -20,7 +22,7 @@ import software.amazon.awssdk.services.kms.model.DataKeySpec;
 
 /**
  * GenerateDataKey and Decrypt requests/s of the emulator against {@code moto_server} on the same calls,
- * one keep-alive SDK client per server, sequential calls, interleaved time-boxed runs.
+ * one keep-alive SDK client per server shared by a given number of callers, interleaved time-boxed runs.
  */
 public final class KmsApiBenchmark {
     /** Medians per server and call; ratios are emulator ÷ moto. */
@@ -43,7 +45,11 @@ public final class KmsApiBenchmark {
     private KmsApiBenchmark() {
     }
 
-    public static Result run(int runs, Duration perRun, Path logDir) {
+    /**
+     * @param threads callers sharing each client (1: sequential calls, per-call latency bound; more: the server's
+     *                capacity, which is what a load generator sees)
+     */
+    public static Result run(int runs, Duration perRun, int threads, Path logDir) {
         Process moto = null;
         try (KmsEmulator emulator = KmsEmulator.start(EmulatorConfig.defaults().withPort(0))) {
             int port = freePort();
@@ -55,19 +61,19 @@ public final class KmsApiBenchmark {
                  KmsClient theirs = client(URI.create("http://127.0.0.1:" + port), "testing", "testing")) {
                 Calls a = new Calls(ours);
                 Calls b = new Calls(theirs);
-                a.generate(Duration.ofSeconds(1));
-                b.generate(Duration.ofSeconds(1));
-                a.decrypt(Duration.ofSeconds(1));
-                b.decrypt(Duration.ofSeconds(1));
+                a.generate(Duration.ofSeconds(2), threads);
+                b.generate(Duration.ofSeconds(1), threads);
+                a.decrypt(Duration.ofSeconds(2), threads);
+                b.decrypt(Duration.ofSeconds(1), threads);
                 double[] ag = new double[runs];
                 double[] bg = new double[runs];
                 double[] ad = new double[runs];
                 double[] bd = new double[runs];
                 for (int i = 0; i < runs; i++) {
-                    ag[i] = a.generate(perRun);
-                    bg[i] = b.generate(perRun);
-                    ad[i] = a.decrypt(perRun);
-                    bd[i] = b.decrypt(perRun);
+                    ag[i] = a.generate(perRun, threads);
+                    bg[i] = b.generate(perRun, threads);
+                    ad[i] = a.decrypt(perRun, threads);
+                    bd[i] = b.decrypt(perRun, threads);
                 }
                 return new Result(Measurement.of("emulator GenerateDataKey", ag), Measurement.of("moto GenerateDataKey", bg),
                         Measurement.of("emulator Decrypt", ad), Measurement.of("moto Decrypt", bd));
@@ -93,32 +99,54 @@ public final class KmsApiBenchmark {
             this.blob = kms.generateDataKey(b -> b.keyId(keyId).keySpec(DataKeySpec.AES_256)).ciphertextBlob();
         }
 
-        double generate(Duration d) {
-            return timed(d, () -> kms.generateDataKey(b -> b.keyId(keyId).keySpec(DataKeySpec.AES_256)));
+        double generate(Duration d, int threads) {
+            return timed(d, threads, () -> kms.generateDataKey(b -> b.keyId(keyId).keySpec(DataKeySpec.AES_256)));
         }
 
-        double decrypt(Duration d) {
-            return timed(d, () -> kms.decrypt(b -> b.ciphertextBlob(blob)));
+        double decrypt(Duration d, int threads) {
+            return timed(d, threads, () -> kms.decrypt(b -> b.ciphertextBlob(blob)));
         }
 
-        private static double timed(Duration d, Runnable call) {
-            long n = 0;
+        /** Calls/s of {@code threads} callers sharing the client, each calling back to back until the time is up. */
+        private static double timed(Duration d, int threads, Runnable call) {
+            java.util.concurrent.atomic.LongAdder n = new java.util.concurrent.atomic.LongAdder();
             long start = System.nanoTime();
             long end = start + d.toNanos();
-            long now;
-            do {
-                call.run();
-                n++;
-                now = System.nanoTime();
-            } while (now < end);
-            return n * 1e9 / (now - start);
+            List<Thread> callers = new ArrayList<>();
+            List<RuntimeException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int i = 0; i < threads; i++) {
+                Thread t = new Thread(() -> {
+                    try {
+                        do {
+                            call.run();
+                            n.increment();
+                        } while (System.nanoTime() < end);
+                    } catch (RuntimeException e) {
+                        failures.add(e);
+                    }
+                }, "bench-kms-caller-" + i);
+                callers.add(t);
+                t.start();
+            }
+            try {
+                for (Thread t : callers) {
+                    t.join();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BenchException("interrupted", e);
+            }
+            if (!failures.isEmpty()) {
+                throw new BenchException("KMS call failed: " + failures.get(0).getMessage(), failures.get(0));
+            }
+            return n.sum() * 1e9 / (System.nanoTime() - start);
         }
     }
 
     private static KmsClient client(URI endpoint, String accessKey, String secretKey) {
         return KmsClient.builder().endpointOverride(endpoint).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
-                .httpClient(Apache5HttpClient.builder().maxConnections(4).build())
+                .httpClient(Apache5HttpClient.builder().maxConnections(16).build())
                 .build();
     }
 
