@@ -119,7 +119,7 @@ public final class CloudTrailCodec {
         Counting counting = new Counting(sink);
         Wrapper wrapper;
         try {
-            wrapper = readDecoded(new BufferedInputStream(nonClosing(in), 64 * 1024), name, counting);
+            wrapper = readDecoded(new BufferedInputStream(nonClosing(in), 16 * 1024), name, counting);
         } catch (IOException e) {
             counting.rejected(new Rejected(name, "unreadable input: " + RecordParser.message(e), null));
             wrapper = Wrapper.UNKNOWN;
@@ -170,31 +170,52 @@ public final class CloudTrailCodec {
 
     private Wrapper readJson(BufferedInputStream in, String name, Counting sink) throws IOException {
         in.mark(SNIFF_BYTES + 1);
-        byte[] head = sniff(in);
+        byte[] head = sniff(in, 256);
         in.reset();
         int first = firstNonSpace(head, 0);
-        if (first < 0) {
+        if (first < 0 && head.length < 256) {
             sink.rejected(new Rejected(name, "empty input: no JSON found", head));
             return Wrapper.UNKNOWN;
         }
-        if (head[first] != '{' && head[first] != '[') {
+        if (first >= 0 && head[first] != '{' && head[first] != '[') {
             sink.rejected(new Rejected(name, "not JSON: input starts with '" + printable(head[first]) + "'",
                     head));
             return Wrapper.UNKNOWN;
         }
-        if (head[first] == '{' && looksLikeNdjson(head, first)) {
-            readLines(in, name, sink);
-            return Wrapper.NDJSON;
+        // S3 log files and LookupEvents output open with their wrapper field: no NDJSON sniffing needed.
+        if (first >= 0 && head[first] == '{' && !startsWithWrapperField(head, first)) {
+            in.mark(SNIFF_BYTES + 1);
+            byte[] more = sniff(in, SNIFF_BYTES);
+            in.reset();
+            int start = firstNonSpace(more, 0);
+            if (start < 0) {
+                sink.rejected(new Rejected(name, "empty input: no JSON found", more));
+                return Wrapper.UNKNOWN;
+            }
+            if (looksLikeNdjson(more, start)) {
+                readLines(in, name, sink);
+                return Wrapper.NDJSON;
+            }
         }
         return readStream(in, name, sink);
+    }
+
+    /** True when the object at {@code first} opens with {@code "Records"} or {@code "Events"}. */
+    private static boolean startsWithWrapperField(byte[] head, int first) {
+        int i = firstNonSpace(head, first + 1);
+        if (i < 0) {
+            return false;
+        }
+        String rest = new String(head, i, Math.min(10, head.length - i), java.nio.charset.StandardCharsets.US_ASCII);
+        return rest.startsWith("\"Records\"") || rest.startsWith("\"Events\"");
     }
 
     /**
      * Reads up to {@link #SNIFF_BYTES} for wrapper detection. A read error (a truncated gzip) ends the
      * sniff early; the stream read proper reports it, after the records before it.
      */
-    private static byte[] sniff(InputStream in) {
-        byte[] buf = new byte[SNIFF_BYTES];
+    private static byte[] sniff(InputStream in, int max) {
+        byte[] buf = new byte[max];
         int n = 0;
         try {
             int r;
