@@ -69,8 +69,8 @@ public final class DetectApp implements AutoCloseable {
         if (streams != null) {
             throw new IllegalStateException("already started");
         }
-        createTopics();
-        streams = new KafkaStreams(DetectionTopology.build(config, topics, metrics), streamsProperties());
+        int inputPartitions = createTopics();
+        streams = new KafkaStreams(DetectionTopology.build(config, topics, metrics, inputPartitions), streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -143,7 +143,8 @@ public final class DetectApp implements AutoCloseable {
         return p;
     }
 
-    private void createTopics() {
+    /** Creates the missing topics; returns the partition count of {@code kms-events}. */
+    private int createTopics() {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         settings.kafka().forEach((k, v) -> {
@@ -171,6 +172,9 @@ public final class DetectApp implements AutoCloseable {
                     }
                 }
             }
+            String input = topics.kmsEvents().name();
+            return admin.describeTopics(List.of(input)).allTopicNames().get(30, TimeUnit.SECONDS).get(input)
+                    .partitions().size();
         } catch (ExecutionException | TimeoutException e) {
             throw new DetectionException("cannot create topics on " + settings.bootstrapServers() + ": " + e, e);
         } catch (InterruptedException e) {

@@ -29,8 +29,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * kms-events (key: key ARN; timestamp: eventTime)
- *   → settle ticks (null values) split off: they advance stream time only, and go on through the
- *     repartition to every partition of it ({@link SettleTicks})
+ *   → settle ticks (null values) split off: they advance stream time only; through the repartition
+ *     they reach every partition, where the per-principal rules settle once all have arrived ({@link SettleTicks})
  *   → dedup by eventID → key inventory (facts before each event)
  *       → per-key detections (no repartition: the input is keyed by key ARN)
  *       → re-key by principal → one repartition topic → per-principal detections
@@ -59,6 +59,19 @@ public final class DetectionTopology {
      * @throws DetectionException when the config cannot be honoured (e.g. dedup retention shorter than a window)
      */
     public static Topology build(DetectionsConfig config, Topics topics, StreamsMetrics metrics) {
+        return build(config, topics, metrics, 1);
+    }
+
+    /**
+     * Builds the topology for a {@code kms-events} topic of {@code inputPartitions} partitions (the per-principal
+     * rules settle once a settle tick arrived from each of them).
+     *
+     * @throws DetectionException when the config cannot be honoured (e.g. dedup retention shorter than a window)
+     */
+    public static Topology build(DetectionsConfig config, Topics topics, StreamsMetrics metrics, int inputPartitions) {
+        if (inputPartitions < 1) {
+            throw new DetectionException("inputPartitions must be at least 1, got " + inputPartitions);
+        }
         List<DetectionRule> rules = new ArrayList<>();
         Duration longest = Duration.ZERO;
         for (DetectionRule rule : Detections.all()) {
@@ -87,6 +100,8 @@ public final class DetectionTopology {
                         .withTimestampExtractor(new EventTimeExtractor()).withName("kms-events"));
         // A null value is a settle tick, not an event: reading it already advanced this task's stream time
         // (and fired its stream-time punctuators); it must reach no dedup, inventory, detection or metric.
+        // The per-principal side settles separately, once every input partition's tick came through the
+        // repartition (SettleTicks).
         KStream<String, CloudTrailEvent> ticks = input.filter((k, e) -> SettleTicks.isTick(e), Named.as("settle-ticks"));
         KStream<String, CloudTrailEvent> events = input.filter((k, e) -> !SettleTicks.isTick(e), Named.as("events"))
                 .process(() -> new TimedForward<String, CloudTrailEvent>(metrics), Named.as("time-by-key"));
@@ -101,14 +116,14 @@ public final class DetectionTopology {
             byPrincipal = unique
                     .process(() -> new PrincipalRouting(perPrincipal), Named.as("principal-rules-want"))
                     .selectKey((k, e) -> e.principal(), Named.as("key-by-principal"))
-                    .merge(ticks.selectKey((k, e) -> SettleTicks.KEY, Named.as("key-settle-ticks")),
+                    .merge(ticks.process(SettleTicks.Announce::new, Named.as("announce-settle-ticks")),
                             Named.as("with-settle-ticks"))
                     .repartition(Repartitioned.with(Serdes.String(), new CloudTrailEventSerde()).withName(BY_PRINCIPAL)
                             .withStreamPartitioner(SettleTicks.PARTITIONER))
-                    // the tick advanced the repartition task's stream time on arrival; it goes no further
-                    .filter((k, e) -> !SettleTicks.isTick(e), Named.as("principal-events-only"))
+                    .process(() -> new SettleTicks.Gate(inputPartitions), Named.as("settle-gate"))
                     .process(() -> new TimedForward<String, CloudTrailEvent>(metrics), Named.as("time-by-principal"))
-                    .mapValues(e -> new KeyEvent(e, null), Named.as("principal-events"));
+                    // a null value past the gate is the settle: rules settle to its timestamp
+                    .mapValues(e -> e == null ? null : new KeyEvent(e, null), Named.as("principal-events"));
         }
 
         KStream<String, Detection> all = null;

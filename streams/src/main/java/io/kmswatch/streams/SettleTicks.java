@@ -1,11 +1,20 @@
 package io.kmswatch.streams;
 
 import io.kmswatch.events.CloudTrailEvent;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Settle ticks: a {@code kms-events} record with no value (in practice the one {@code kmswatch replay} writes
@@ -13,14 +22,23 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  * time + horizon). A tick is not an event: it only advances stream time, so windows close and stream-time
  * punctuators (key-deletion-pending, the novelty decisions) fire as they would have in a live pipeline.
  *
- * <p>Stream time is per task. In the per-key sub-topology the tick's own partition task sees it. The
- * per-principal sub-topology reads the repartition topic, whose tasks see only what is written to them, so
- * {@link #PARTITIONER} copies every tick to every partition of the repartition (new-source-ip decides its
- * candidates by a stream-time punctuator and needs it); events keep the default partitioning by key.
+ * <p>For the per-key processors reading the tick is enough: it advances the task's stream time after
+ * every event of its partition. The per-principal processors get their events through the repartition
+ * topic, fed by every per-key task: events from another input partition can arrive after this partition's
+ * tick already pushed stream time a month ahead (the tasks read {@code kms-events} and the repartition side
+ * by side, since the detections merge into one sink). So those processors judge lateness by the newest
+ * event they have seen themselves, not by the task's stream time, and settle on a signal of their own:
+ * each per-key task sends its tick to every repartition partition ({@link #PARTITIONER}) with timestamp 0
+ * (it moves no stream time) and the horizon and its own partition in headers; {@link Gate} waits until the
+ * ticks of all input partitions have arrived — everything before them has then arrived too, as each
+ * upstream task writes in order — and forwards one null-value record stamped with the horizon to the
+ * per-principal rules, which settle to it (new-source-ip decides its candidates by the horizon).
  */
 final class SettleTicks {
     /** The key a tick carries through the repartition (repartitioned records need a key; no principal has it). */
     static final String KEY = "\u0000kmswatch-settle";
+    static final String HORIZON_HEADER = "kmswatch-settle-horizon";
+    static final String FROM_HEADER = "kmswatch-settle-partition";
 
     /** Ticks to every partition, events by their key (default partitioner). */
     static final StreamPartitioner<String, CloudTrailEvent> PARTITIONER = new StreamPartitioner<>() {
@@ -38,5 +56,74 @@ final class SettleTicks {
 
     static boolean isTick(Object value) {
         return value == null;
+    }
+
+    /** Per-key side: turns a tick into the repartition's form (timestamp 0; horizon and source partition in headers). */
+    static final class Announce implements Processor<String, CloudTrailEvent, String, CloudTrailEvent> {
+        private ProcessorContext<String, CloudTrailEvent> context;
+
+        @Override
+        public void init(ProcessorContext<String, CloudTrailEvent> ctx) {
+            this.context = ctx;
+        }
+
+        @Override
+        public void process(Record<String, CloudTrailEvent> record) {
+            int from = context.recordMetadata().map(m -> m.partition()).orElse(context.taskId().partition());
+            Record<String, CloudTrailEvent> tick = new Record<>(KEY, null, 0L);
+            tick.headers().add(HORIZON_HEADER, ByteBuffer.allocate(8).putLong(record.timestamp()).array());
+            tick.headers().add(FROM_HEADER, ByteBuffer.allocate(4).putInt(from).array());
+            context.forward(tick);
+        }
+    }
+
+    /**
+     * Per-principal side: passes events on; collects ticks and, once every one of {@code inputPartitions}
+     * upstream partitions sent its tick for a horizon, forwards one null-value record stamped with it. The
+     * ticks seen are kept in memory: a task restarted in the middle of a settle does not settle (the next
+     * event or settle does).
+     */
+    static final class Gate implements Processor<String, CloudTrailEvent, String, CloudTrailEvent> {
+        private final int inputPartitions;
+        private final Map<Long, Set<Integer>> seen = new HashMap<>();
+        private ProcessorContext<String, CloudTrailEvent> context;
+
+        Gate(int inputPartitions) {
+            this.inputPartitions = inputPartitions;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, CloudTrailEvent> ctx) {
+            this.context = ctx;
+        }
+
+        @Override
+        public void process(Record<String, CloudTrailEvent> record) {
+            if (!isTick(record.value())) {
+                context.forward(record);
+                return;
+            }
+            Long horizon = longHeader(record.headers(), HORIZON_HEADER);
+            Integer from = intHeader(record.headers(), FROM_HEADER);
+            if (horizon == null || from == null) {
+                return; // not one of ours
+            }
+            Set<Integer> got = seen.computeIfAbsent(horizon, h -> new HashSet<>());
+            got.add(from);
+            if (got.size() >= inputPartitions) {
+                seen.remove(horizon);
+                context.forward(new Record<String, CloudTrailEvent>(KEY, null, horizon));
+            }
+        }
+
+        private static Long longHeader(Headers headers, String name) {
+            Header h = headers.lastHeader(name);
+            return h == null || h.value() == null || h.value().length != 8 ? null : ByteBuffer.wrap(h.value()).getLong();
+        }
+
+        private static Integer intHeader(Headers headers, String name) {
+            Header h = headers.lastHeader(name);
+            return h == null || h.value() == null || h.value().length != 4 ? null : ByteBuffer.wrap(h.value()).getInt();
+        }
     }
 }

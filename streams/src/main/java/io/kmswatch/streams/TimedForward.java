@@ -27,6 +27,8 @@ final class TimedForward<K, V> implements Processor<K, V, K, V> {
     public void process(Record<K, V> record) {
         long start = System.nanoTime();
         context.forward(record);
-        metrics.processed(System.nanoTime() - start);
+        if (record.value() != null) { // a settle is not a record processed
+            metrics.processed(System.nanoTime() - start);
+        }
     }
 }

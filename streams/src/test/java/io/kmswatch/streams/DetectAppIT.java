@@ -211,4 +211,67 @@ class DetectAppIT {
             }
         }
     }
+
+    /**
+     * The end of a replay, one tick per input partition: the per-principal side must settle only once every
+     * upstream partition's events are in (a tick that simply pushed stream time would make the events still
+     * coming through the repartition late), and then decide the novelty of the last grace (new-source-ip).
+     * Principals are chosen to land on every partition of the four-partition repartition topic.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void shouldSettleEveryTaskOfBothSubTopologiesWithOneTickPerInputPartition(EmbeddedKafkaBroker kafka) throws Exception {
+        String prefix = "it3-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        StreamsSettings s = settings(kafka.bootstrapServers(), prefix + "detect", prefix, tmp.resolve("c"));
+        Topics topics = s.topics();
+        List<String> principals = new ArrayList<>();
+        java.util.Set<Integer> covered = new java.util.HashSet<>();
+        for (int i = 0; covered.size() < s.partitions() || principals.size() < 2 * s.partitions(); i++) {
+            String p = "arn:aws:iam::111122223333:role/app-" + i;
+            int partition = org.apache.kafka.common.utils.Utils.toPositive(
+                    org.apache.kafka.common.utils.Utils.murmur2(p.getBytes(StandardCharsets.UTF_8))) % s.partitions();
+            if (covered.add(partition) || covered.size() == s.partitions()) {
+                principals.add(p);
+            }
+        }
+        List<CloudTrailEvent> events = new ArrayList<>();
+        for (int i = 0; i < principals.size(); i++) {
+            String key = String.format("arn:aws:kms:us-east-1:111122223333:key/00000000-0000-4000-a000-%012d", i);
+            events.add(decrypt().key(key).principal(principals.get(i)).sourceIp("10.0.0.1").at(T0).build());
+            events.add(decrypt().key(key).principal(principals.get(i)).sourceIp("10.0.0.1")
+                    .at(T0.plus(Duration.ofDays(2))).build());
+            events.add(decrypt().key(key).principal(principals.get(i)).sourceIp("203.0.113." + (i + 1))
+                    .at(T0.plus(Duration.ofDays(2)).plusSeconds(60)).build());
+        }
+        events.add(scheduleKeyDeletion(7).at(T0).build());
+        events.sort(java.util.Comparator.comparing(CloudTrailEvent::eventTime)); // in order, as a replay sends them
+        DetectionsConfig config = DetectionsConfig.defaultConfig().onlyEnabled("new-source-ip", "key-deletion-pending");
+        StreamsMetrics metrics = new StreamsMetrics();
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        metrics.bindTo(registry);
+        try (DetectApp app = new DetectApp(s, config, metrics);
+             KafkaProducer<String, byte[]> producer = producer(kafka)) {
+            app.start();
+            assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            send(producer, topics.kmsEvents().name(), events);
+            long tickAt = T0.plus(Duration.ofDays(2 + 31)).toEpochMilli();
+            for (int p = 0; p < s.partitions(); p++) {
+                ProducerRecord<String, byte[]> tick = new ProducerRecord<>(topics.kmsEvents().name(), p, (Long) tickAt,
+                        (String) null, (byte[]) null);
+                tick.headers().add("kmswatch-control", "settle".getBytes(StandardCharsets.UTF_8));
+                producer.send(tick).get(10, TimeUnit.SECONDS);
+            }
+            int expected = principals.size() + 1;
+            try (KafkaConsumer<String, byte[]> c = committedReader(kafka, topics.kmsDetections().name())) {
+                Map<String, Integer> got = firings(readAtLeast(c, expected, Duration.ofSeconds(60)), topics);
+                assertThat(got.keySet()).filteredOn(k -> k.startsWith("new-source-ip:")).hasSize(principals.size());
+                assertThat(got.keySet()).filteredOn(k -> k.startsWith("key-deletion-pending:")).hasSize(1);
+            }
+            try (KafkaConsumer<String, byte[]> c = committedReader(kafka, topics.kmsEventsRejected().name())) {
+                assertThat(readAtLeast(c, 1, Duration.ofSeconds(3))).as("a tick is not a bad record").isEmpty();
+            }
+            assertThat(registry.find("kmswatch.streams.events").counters().stream().mapToDouble(x -> x.count()).sum())
+                    .as("ticks are not events").isEqualTo(events.size());
+        }
+    }
 }

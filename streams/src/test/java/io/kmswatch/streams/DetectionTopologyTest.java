@@ -207,7 +207,7 @@ class DetectionTopologyTest {
         assertThat(SettleTicks.PARTITIONER.partitions("x-by-principal-repartition", "arn:aws:iam::111122223333:role/app",
                 decrypt().at(T0).build(), 4)).isEmpty();
         String description = DetectionTopology.build(DetectionsConfig.defaultConfig(), Topics.DEFAULT).describe().toString();
-        assertThat(description).contains("settle-ticks", "key-settle-ticks", "principal-events-only");
+        assertThat(description).contains("settle-ticks", "announce-settle-ticks", "settle-gate");
     }
 
     @Test
@@ -219,6 +219,12 @@ class DetectionTopologyTest {
         assertThat(out.readValuesToList()).noneMatch(d -> d.detection().equals("new-source-ip"));
         tick(T0.plus(33, ChronoUnit.DAYS));
         assertThat(out.readValuesToList()).extracting(Detection::detection).contains("new-source-ip");
+    }
+
+    @Test
+    void shouldSendTheTickThroughTheRepartition() {
+        tick(T0.plus(31, ChronoUnit.DAYS));
+        assertThat(driver.producedTopicNames()).anyMatch(t -> t.endsWith(DetectionTopology.BY_PRINCIPAL + "-repartition"));
     }
 
     @Test

@@ -24,6 +24,13 @@ public abstract class CountingProcessor implements Processor<String, KeyEvent, S
     private final StreamsMetrics metrics;
     protected ProcessorContext<String, Detection> context;
     protected WindowStore<String, WindowBucket> buckets;
+    /**
+     * The newest event time this processor has counted or seen: lateness is judged by it rather than by the
+     * task's stream time, which a settle tick (or the other side of the task: kms-events vs. the by-principal
+     * repartition) may have pushed ahead of events still on their way here. In memory: after a restart the
+     * first event sets it again.
+     */
+    private long seenMs = Long.MIN_VALUE;
 
     protected CountingProcessor(String detectionId, String storeName, Duration size, Duration grace,
                                 StreamsMetrics metrics) {
@@ -47,13 +54,17 @@ public abstract class CountingProcessor implements Processor<String, KeyEvent, S
 
     @Override
     public void process(Record<String, KeyEvent> record) {
+        if (record.value() == null) {
+            return; // a settle (see DetectionTopology): windows need no action, late ones are dropped on arrival
+        }
         String entity = entity(record.value());
         if (entity == null) {
             return;
         }
         long ts = record.timestamp();
+        seenMs = Math.max(seenMs, ts);
         long start = windowStart(ts, sizeMs);
-        if (start + sizeMs + graceMs <= context.currentStreamTimeMs()) {
+        if (start + sizeMs + graceMs <= seenMs) {
             metrics.lateDropped(detectionId);
             return;
         }

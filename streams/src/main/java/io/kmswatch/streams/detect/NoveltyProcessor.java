@@ -34,6 +34,8 @@ abstract class NoveltyProcessor implements Processor<String, KeyEvent, String, D
     protected ProcessorContext<String, Detection> context;
     private KeyValueStore<String, Long> seen;
     private KeyValueStore<String, byte[]> candidates;
+    /** Newest event time seen here; lateness is judged by it (see CountingProcessor#seenMs for why). */
+    private long seenMs = Long.MIN_VALUE;
 
     NoveltyProcessor(String storeName, long learningMs, long graceMs) {
         this.storeName = storeName;
@@ -57,12 +59,19 @@ abstract class NoveltyProcessor implements Processor<String, KeyEvent, String, D
 
     @Override
     public void process(Record<String, KeyEvent> record) {
+        if (record.value() == null) {
+            // A settle after the per-principal repartition (DetectionTopology): every event before it has
+            // arrived, so decide as if stream time had reached its timestamp.
+            decide(record.timestamp());
+            return;
+        }
         String owner = owner(record.value());
         String member = owner == null ? null : member(record.value());
         if (member == null) {
             return;
         }
         long t = record.timestamp();
+        seenMs = Math.max(seenMs, t);
         Long ownerSince = seen.get(owner);
         if (ownerSince == null || t < ownerSince) {
             seen.put(owner, t);
@@ -74,7 +83,7 @@ abstract class NoveltyProcessor implements Processor<String, KeyEvent, String, D
             return;
         }
         seen.put(pair, t);
-        boolean late = t < context.currentStreamTimeMs() - graceMs;
+        boolean late = t < seenMs - graceMs;
         if (!late && t >= ownerSince + learningMs) {
             candidates.put(pair, record.value().event().unsafeRawBytes());
         }

@@ -13,7 +13,7 @@ import org.apache.kafka.streams.kstream.Named;
 public abstract class StatelessDetection implements DetectionRule {
     @Override
     public final KStream<String, Detection> detect(KStream<String, KeyEvent> events, RuleContext context) {
-        return events.flatMap((k, e) -> evaluate(e, context).stream()
+        return events.flatMap((k, e) -> (e == null ? List.<Detection>of() : evaluate(e, context)).stream()
                 .map(d -> KeyValue.pair(d.fingerprint(), d)).toList(), Named.as(id()));
     }
 
