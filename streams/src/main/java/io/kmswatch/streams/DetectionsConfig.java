@@ -1,11 +1,9 @@
 package io.kmswatch.streams;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import io.kmswatch.events.config.ConfigYaml;
+import io.kmswatch.events.config.EnvSubstitution;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -228,7 +225,7 @@ public record DetectionsConfig(List<String> trustedAccounts, List<String> truste
      */
     public static DetectionsConfig fromYaml(String yaml) {
         try {
-            JsonNode root = YAML.readTree(substituteEnv(yaml));
+            JsonNode root = YAML.readTree(EnvSubstitution.apply(yaml));
             if (root == null || root.isNull() || root.isMissingNode()) {
                 return defaultConfig();
             }
@@ -264,31 +261,6 @@ public record DetectionsConfig(List<String> trustedAccounts, List<String> truste
         return m == null ? t.toString() : m.split("\n")[0];
     }
 
-    private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
-
-    static String substituteEnv(String text) {
-        Matcher m = ENV.matcher(text);
-        StringBuilder out = new StringBuilder();
-        List<String> missing = new ArrayList<>();
-        while (m.find()) {
-            String v = System.getenv(m.group(1));
-            if (v == null) {
-                missing.add(m.group(1));
-                v = "";
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(v));
-        }
-        m.appendTail(out);
-        if (!missing.isEmpty()) {
-            throw new IllegalArgumentException("environment variable(s) not set: " + String.join(", ", missing));
-        }
-        return out.toString();
-    }
-
-    /** YAML mapper: unknown keys are errors (a typo must not silently disable a setting). */
-    static final ObjectMapper YAML = JsonMapper.builder(new YAMLFactory())
-            .addModule(new JavaTimeModule())
-            .addModule(Durations.module())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    /** The shared configuration mapper: unknown keys are errors (a typo must not silently disable a setting). */
+    static final ObjectMapper YAML = ConfigYaml.mapper();
 }

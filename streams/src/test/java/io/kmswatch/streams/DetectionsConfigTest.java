@@ -1,5 +1,6 @@
 package io.kmswatch.streams;
 
+import io.kmswatch.events.config.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -59,7 +60,7 @@ class DetectionsConfigTest {
         assertThatThrownBy(() -> DetectionsConfig.fromYaml("detections: {trustedAccounts: [\"12345\"]}"))
                 .hasMessageContaining("'12345' is not a 12-digit account id");
         assertThatThrownBy(() -> DetectionsConfig.fromYaml("detections: {grace: soon}"))
-                .hasMessageContaining("'soon' is not a duration");
+                .hasMessageContaining("invalid duration 'soon'");
         assertThatThrownBy(() -> DetectionsConfig.fromYaml("detections: {rules: {decrypt-spike: {factor: 0.5}}}"))
                 .hasMessageContaining("factor must be at least 1");
         assertThatThrownBy(() -> DetectionsConfig.fromYaml("detections: {trustedAcounts: []}"))
