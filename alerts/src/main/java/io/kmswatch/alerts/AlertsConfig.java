@@ -1,13 +1,9 @@
 package io.kmswatch.alerts;
 
-import io.kmswatch.events.config.Durations;
+import io.kmswatch.events.config.ConfigYaml;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.kmswatch.alerts.sink.SinkConfig;
 import io.kmswatch.events.config.EnvSubstitution;
 import java.io.IOException;
@@ -71,12 +67,8 @@ public record AlertsConfig(Duration suppressionWindow, Map<String, Duration> sup
     /** The console sink's implicit name. */
     public static final String CONSOLE = "console";
 
-    private static final ObjectMapper YAML = YAMLMapper.builder()
-            .addModule(new JavaTimeModule())
-            .addModule(Durations.module())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-            .build();
+    /** The shared configuration mapper (unknown keys are errors, durations as people write them). */
+    private static final ObjectMapper YAML = ConfigYaml.mapper();
 
     public AlertsConfig {
         suppressionWindow = Objects.requireNonNullElse(suppressionWindow, Duration.ofHours(1));

@@ -1,14 +1,11 @@
 package io.kmswatch.ingest;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.kmswatch.events.Topics;
 import io.kmswatch.events.config.EnvSubstitution;
-import io.kmswatch.events.config.Durations;
+import io.kmswatch.events.config.ConfigYaml;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,9 +160,6 @@ public record IngestConfig(String topicPrefix, String checkpointTopic, Boolean c
     }
 
     private static ObjectMapper mapper() {
-        return new ObjectMapper(new YAMLFactory())
-                .registerModule(new JavaTimeModule())
-                .registerModule(Durations.module())
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        return ConfigYaml.mapper();
     }
 }

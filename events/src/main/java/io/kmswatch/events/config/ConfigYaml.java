@@ -18,7 +18,6 @@ public final class ConfigYaml {
             .addModule(new JavaTimeModule())
             .addModule(Durations.module())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .build();
 
