@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The detect process of the memory benchmark (a child JVM so its RSS is its own): runs the detections with
- * the defaults of {@code kmswatch detect} and prints {@code processed <n>} once a second.
+ * the defaults of {@code kmswatch detect} and prints {@code processed <n>} once a second; for each line read
+ * on stdin it collects garbage and prints {@code heap <bytes used>} (the live heap, which RSS does not show).
  * Arguments: bootstrap servers, topic prefix, state directory.
  */
 public final class DetectStateChild {
@@ -29,6 +30,21 @@ public final class DetectStateChild {
                 System.err.println("detect did not reach RUNNING: " + app.state());
                 System.exit(2);
             }
+            Thread gc = new Thread(() -> {
+                try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                        java.nio.charset.StandardCharsets.UTF_8))) {
+                    while (in.readLine() != null) {
+                        System.gc();
+                        Runtime rt = Runtime.getRuntime();
+                        System.out.println("heap " + (rt.totalMemory() - rt.freeMemory()));
+                        System.out.flush();
+                    }
+                } catch (java.io.IOException e) {
+                    // the parent closed our stdin: nothing more to answer
+                }
+            }, "bench-gc-on-request");
+            gc.setDaemon(true);
+            gc.start();
             while (true) {
                 System.out.println("processed " + (long) DetectBenchmark.processed(List.of(registry)));
                 System.out.flush();

@@ -25,7 +25,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class MemoryBenchmark {
     /** Peak and final RSS of one child, MiB. */
-    public record Rss(double peakMiB, double lastMiB, double idleMiB, Duration ran, String how) {
+    public record Rss(double peakMiB, double lastMiB, double idleMiB, double liveHeapMiB, Duration ran, String how) {
     }
 
     private MemoryBenchmark() {
@@ -53,7 +53,7 @@ public final class MemoryBenchmark {
             if (p.exitValue() != 0) {
                 throw new BenchException("demo exited with " + p.exitValue() + " (log " + workDir.resolve("demo.log") + ")");
             }
-            return new Rss(peak[0] / 1024.0, peak[1] / 1024.0, 0, Duration.ofNanos(System.nanoTime() - start),
+            return new Rss(peak[0] / 1024.0, peak[1] / 1024.0, 0, 0, Duration.ofNanos(System.nanoTime() - start),
                     "kmswatch demo --duration " + duration.toSeconds() + "s (embedded broker, emulator, traffic with incidents, "
                             + "detections, alerts, all in one JVM)");
         } catch (IOException e) {
@@ -79,12 +79,15 @@ public final class MemoryBenchmark {
             Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectError(workDir.resolve("detect.log").toFile())
                     .start();
             AtomicLong processed = new AtomicLong(-1);
+            AtomicLong heap = new AtomicLong(-1);
             Thread out = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = r.readLine()) != null) {
                         if (line.startsWith("processed ")) {
                             processed.set(Long.parseLong(line.substring(10).trim()));
+                        } else if (line.startsWith("heap ")) {
+                            heap.set(Long.parseLong(line.substring(5).trim()));
                         }
                     }
                 } catch (IOException e) {
@@ -116,9 +119,14 @@ public final class MemoryBenchmark {
                 sample(p.pid(), peak);
                 Thread.sleep(1000);
             }
+            p.getOutputStream().write('\n');
+            p.getOutputStream().flush();
+            for (int i = 0; i < 100 && heap.get() < 0; i++) {
+                Thread.sleep(100);
+            }
             p.destroy();
             p.waitFor();
-            return new Rss(peak[0] / 1024.0, peak[1] / 1024.0, idle / 1024.0, Duration.ofNanos(System.nanoTime() - start),
+            return new Rss(peak[0] / 1024.0, peak[1] / 1024.0, idle / 1024.0, heap.get() / 1024.0 / 1024.0, Duration.ofNanos(System.nanoTime() - start),
                     "child JVM running DetectApp (exactly-once, every detection) fed " + events + " Decrypt records over "
                             + keys + " keys and " + principals + " roles, one hour of event time");
         } catch (IOException e) {
