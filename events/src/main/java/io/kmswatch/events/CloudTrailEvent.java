@@ -291,6 +291,12 @@ public final class CloudTrailEvent {
                 return r.arn();
             }
         }
+        if (!isKms()) {
+            // Other services name a KMS key only in resources[] (or in fields of their own, such as S3's
+            // x-amz-server-side-encryption-aws-kms-key-id, which the detections that need them read):
+            // no need to parse their parameters.
+            return null;
+        }
         String requested = text(requestParameters(), "keyId");
         if (KeyArns.isKeyArn(requested)) {
             return requested;
