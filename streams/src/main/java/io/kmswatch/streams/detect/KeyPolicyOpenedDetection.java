@@ -50,7 +50,9 @@ public final class KeyPolicyOpenedDetection extends StatelessDetection {
         Severity s = isPublic ? Severity.CRITICAL : ctx.settings().severity();
         String who = openings.stream().map(PolicyAnalyzer.Opening::principal).distinct().collect(Collectors.joining(", "));
         String region = key != null ? KeyArns.regionOf(key) : e.awsRegion();
-        return List.of(Findings.about(ID, s, e).account(keyAccount).fingerprintOf(key != null ? key : keyAccount)
+        // One finding per opening change, not per key: a key opened, restored and opened again is two incidents, and
+        // the second must not be folded into the first (a redelivered record keeps its eventID and stays one).
+        return List.of(Findings.about(ID, s, e).account(keyAccount).fingerprintOf(key != null ? key : keyAccount, e.eventId())
                 .title((isPublic ? "Key policy opens the key to everyone: " : "Key policy opens the key to another account: ")
                         + (key != null ? key : "(new key)"))
                 .summary(e.principal() + " set a key policy that allows " + who

@@ -86,6 +86,17 @@ class KeyPolicyOpenedDetectionTest {
     }
 
     @Test
+    void shouldReportAReopeningAfterARestoreAsASecondFinding() {
+        try (Harness h = Harness.only(ID)) {
+            var found = h.pipe(putKeyPolicy(policy(OWN, EXTERNAL)).at(T0), putKeyPolicy(policy(OWN)).at(T0.plusSeconds(600)),
+                    putKeyPolicy(policy(OWN, EXTERNAL)).at(T0.plusSeconds(3600))).detections();
+            assertThat(found).hasSize(2);
+            assertThat(found.get(0).fingerprint()).isNotEqualTo(found.get(1).fingerprint());
+            assertThat(found.get(1).lastEventTime()).isEqualTo(T0.plusSeconds(3600));
+        }
+    }
+
+    @Test
     void shouldFireForAServiceActingForAPrincipal() {
         try (Harness h = Harness.only(ID)) {
             assertThat(h.pipe(putKeyPolicy(policy(PUBLIC)).invokedBy("cloudformation.amazonaws.com")).detections())
