@@ -12,7 +12,7 @@ final class RootKeyUsageScenario implements Scenario {
 
     @Override
     public List<String> expectedDetections() {
-        return List.of("root-key-usage");
+        return List.of("root-key-usage", "new-principal-on-key");
     }
 
     @Override

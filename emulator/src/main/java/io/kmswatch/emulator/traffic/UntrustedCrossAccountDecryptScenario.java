@@ -15,7 +15,7 @@ final class UntrustedCrossAccountDecryptScenario implements Scenario {
 
     @Override
     public List<String> expectedDetections() {
-        return List.of("key-policy-opened", "cross-account-key-use");
+        return List.of("key-policy-opened", "cross-account-key-use", "new-principal-on-key");
     }
 
     @Override

@@ -73,6 +73,15 @@ class TrafficPlanTest {
     }
 
     @Test
+    void shouldExpectNewPrincipalOnKeyWhereAPrincipalThatNeverUsedTheKeyCallsIt() {
+        // The outsider decrypts the envelope key, the root user describes and decrypts it: neither ever touched it.
+        assertThat(new UntrustedCrossAccountDecryptScenario().expectedDetections()).contains("new-principal-on-key");
+        assertThat(new RootKeyUsageScenario().expectedDetections()).contains("new-principal-on-key");
+        // The deploy look-alike calls as the application itself, from its own address: nothing is new.
+        assertThat(new SmoothDeployLookAlike().expectedDetections()).isEmpty();
+    }
+
+    @Test
     void shouldRefuseUnknownScenarioName() {
         try (TrafficGenerator g = generator(Duration.ofMinutes(10), null, List.of("no-such-thing"))) {
             assertThatThrownBy(g::run).isInstanceOf(EmulatorException.class).hasMessageContaining("no-such-thing")
