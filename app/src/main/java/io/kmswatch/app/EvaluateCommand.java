@@ -59,6 +59,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the scores as one JSON object.")
     boolean json;
 
+    @Option(names = "--verbose", description = "Also list every label and every finding (detection, key, principal, account, time) on stderr.")
+    boolean verbose;
+
     @Override
     public Integer call() throws Exception {
         Path work = Files.createTempDirectory("kmswatch-evaluate-");
@@ -104,6 +107,9 @@ final class EvaluateCommand implements Callable<Integer> {
             detections = readDetections(pipeline);
         }
         Scoreboard.Result result = new Scoreboard(tolerance).score(labels, detections);
+        if (verbose) {
+            printVerbose(labels, detections);
+        }
         if (json) {
             System.out.println(Json.MAPPER.writeValueAsString(asJson(result, summary)));
         } else {
@@ -153,6 +159,23 @@ final class EvaluateCommand implements Callable<Integer> {
             r.lookAlikeHits().forEach(h -> System.out.println("look-alike fired: " + h.scenarioType() + " → " + h.detection()));
         }
         r.missed().forEach(m -> System.out.println("missed: " + m));
+    }
+
+    /** Labels and findings, one a line, on stderr: what a miss or a false positive needs to be explained. */
+    private static void printVerbose(List<ScenarioLabel> labels, List<Detection> detections) {
+        List<ScenarioLabel> ls = new ArrayList<>(labels);
+        ls.sort(java.util.Comparator.comparing(ScenarioLabel::start));
+        for (ScenarioLabel l : ls) {
+            System.err.printf("label %s %s %s..%s key=%s principal=%s account=%s expects=%s%n", l.lookAlike() ? "look-alike" : "incident",
+                    l.scenarioId(), l.start(), l.end(), l.keyArn(), l.principal(), l.accountId(), l.expectedDetections());
+        }
+        List<Detection> ds = new ArrayList<>(detections);
+        ds.sort(java.util.Comparator.comparing(Detection::lastEventTime));
+        for (Detection d : ds) {
+            System.err.printf("finding %s%s %s..%s key=%s principal=%s account=%s count=%d fp=%s title=%s%n", d.detection(),
+                    d.resolves() ? " (resolves)" : "", d.firstEventTime(), d.lastEventTime(), d.keyArn(), d.principal(),
+                    d.accountId(), d.count(), d.fingerprint(), d.title());
+        }
     }
 
     private static String ttd(Duration d) {

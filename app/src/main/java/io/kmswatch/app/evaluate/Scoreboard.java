@@ -24,7 +24,9 @@ import java.util.TreeSet;
  * span widened by the tolerance. Per detection id: a true positive is an (incident, expected
  * detection) pair with at least one matching finding; a false negative is one with none; a false
  * positive is a finding that matches no incident's expectation — including every finding on a
- * look-alike scenario's key or principal during its span. Time to detect is event time from the
+ * look-alike scenario's key or principal during its span. A finding that lies only within a look-alike's
+ * tolerance (not its span) and that an incident on the same subject expects is that incident's, not the
+ * look-alike's. Time to detect is event time from the
  * scenario's start to the event that made the finding fire.
  */
 public final class Scoreboard {
@@ -83,7 +85,8 @@ public final class Scoreboard {
         for (ScenarioLabel label : labels) {
             if (label.lookAlike()) {
                 for (Detection f : findings) {
-                    if (concerns(label, f) && within(label, f)) {
+                    if (concerns(label, f) && within(label, f)
+                            && (strictlyWithin(label, f) || !expectedByAnIncident(labels, f))) {
                         lookAlikeHits.add(new LookAlikeHit(label.type(), label.scenarioId(), f.detection(), f.fingerprint()));
                     }
                 }
@@ -122,6 +125,26 @@ public final class Scoreboard {
         });
         int incidents = (int) labels.stream().filter(l -> !l.lookAlike()).count();
         return new Result(scores, lookAlikeHits, missed, incidents, labels.size() - incidents, findings.size());
+    }
+
+    /**
+     * Whether an incident on the same subject expects this detection and the finding falls in that incident's
+     * widened span. Such a finding that lies only in a look-alike's tolerance, not its span, is the incident's:
+     * scenarios on one key follow each other closer than the tolerance, and charging the next incident's
+     * finding to the look-alike before it would count one finding twice.
+     */
+    private boolean expectedByAnIncident(List<ScenarioLabel> labels, Detection f) {
+        for (ScenarioLabel l : labels) {
+            if (!l.lookAlike() && l.expectedDetections().contains(f.detection()) && concerns(l, f) && within(l, f)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean strictlyWithin(ScenarioLabel label, Detection f) {
+        Instant t = f.lastEventTime();
+        return !t.isBefore(label.start()) && !t.isAfter(label.end());
     }
 
     private boolean within(ScenarioLabel label, Detection f) {

@@ -67,4 +67,23 @@ class ScoreboardTest {
             assertThat(s.recall()).isEqualTo(1.0);
         });
     }
+
+    @Test
+    void shouldNotChargeTheNextIncidentsExpectedFindingToTheLookAlikeBeforeIt() {
+        Instant incidentStart = T0.plusSeconds(720);
+        List<ScenarioLabel> labels = List.of(
+                label("deploy-doubles-traffic", List.of(), KEY, T0, T0.plusSeconds(600)),
+                label("credential-compromise", List.of("new-source-ip"), KEY, incidentStart, incidentStart.plusSeconds(600)));
+        // Inside the look-alike's tolerance (5 min) but after its end: the incident's finding.
+        Detection incidents = det("new-source-ip", "fp1", KEY, incidentStart.plusSeconds(1));
+        // Inside the look-alike's tolerance, after its end, and no incident expects it: still the look-alike's.
+        Detection unexpected = det("decrypt-spike", "fp2", KEY, T0.plusSeconds(660));
+        // Inside the look-alike's own span: the look-alike's, even though the incident would also explain it.
+        Detection during = det("new-source-ip", "fp3", KEY, T0.plusSeconds(590));
+
+        Scoreboard.Result r = board.score(labels, List.of(incidents, unexpected, during));
+
+        assertThat(r.lookAlikeHits()).extracting(Scoreboard.LookAlikeHit::fingerprint).containsExactlyInAnyOrder("fp2", "fp3");
+        assertThat(r.missed()).isEmpty();
+    }
 }
