@@ -29,9 +29,9 @@ final class CredentialCompromiseScenario implements Scenario {
         String ip = TrafficWorld.COMPROMISED_IP;
         plan.subject(app, app);
         plan.at(0.0, ctx -> ctx.call("scenario", app, ip, "DescribeKey", kms -> kms.describeKey(r -> r.keyId("alias/" + app))));
-        // High rate: as many calls within four minutes as a decrypt spike needs (see DecryptSpikeScenario).
-        int count = (int) Math.min(2000, Math.max(200, Math.round(25 * plan.normalCalls(app, Duration.ofMinutes(5)))));
-        plan.spread(count, 0.05, 0.05 + 0.95 * plan.fraction(Duration.ofMinutes(4)),
+        // High rate: as many calls per 5 minutes, for as long, as a decrypt spike needs (see DecryptSpikeScenario).
+        plan.spread(DecryptSpikeScenario.spikeCalls(plan, app), 0.05,
+                0.05 + plan.fraction(DecryptSpikeScenario.SPIKE_LENGTH),
                 ctx -> Workloads.decryptFrom(ctx, "scenario", app, ip, app, ctx.keyArn(app)));
     }
 }

@@ -82,6 +82,26 @@ class TrafficPlanTest {
     }
 
     @Test
+    void shouldPutASpikesFullRateIntoOneWholeClockAlignedFiveMinuteWindowWhereverTheScenarioStarts() {
+        Duration duration = Duration.ofHours(2);
+        long windowMs = Duration.ofMinutes(5).toMillis();
+        for (Scenario spike : List.of(new DecryptSpikeScenario(), new CredentialCompromiseScenario())) {
+            for (int k = 0; k < 10; k++) {
+                Instant start = START.plusSeconds(37L * k);
+                try (TrafficGenerator g = generator(duration, null, List.of(spike.type()))) {
+                    ScenarioPlan plan = g.schedule(List.of(spike), start, start.plus(duration)).get(0);
+                    long needed = Math.max(200, Math.round(25 * plan.normalCalls(plan.keyAlias(), Duration.ofMinutes(5))));
+                    java.util.Map<Long, Long> perWindow = new java.util.HashMap<>();
+                    plan.steps().forEach(t -> perWindow.merge(t.at().toEpochMilli() / windowMs, 1L, Long::sum));
+                    // Not merely the whole loop, which would pass even when split over two windows, but one window.
+                    assertThat(perWindow.values().stream().mapToLong(Long::longValue).max().orElse(0))
+                            .as("%s starting %s", spike.type(), plan.start()).isGreaterThanOrEqualTo(needed);
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseUnknownScenarioName() {
         try (TrafficGenerator g = generator(Duration.ofMinutes(10), null, List.of("no-such-thing"))) {
             assertThatThrownBy(g::run).isInstanceOf(EmulatorException.class).hasMessageContaining("no-such-thing")
