@@ -138,6 +138,12 @@ class WireProtocolIT {
     void shouldCountRequestsByOperationAndOutcomeWithDescribedMeters() throws Exception {
         post("TrentService.ListKeys", "{}");
         post("TrentService.DescribeKey", "{\"KeyId\":\"alias/none\"}");
+        // The server records a request's meters after its response is written: wait (bounded) for them.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (registry.find("kmswatch.emulator.requests").tag("operation", "DescribeKey")
+                .tag("outcome", "NotFoundException").counter() == null && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         assertThat(registry.get("kmswatch.emulator.requests").tag("operation", "ListKeys").tag("outcome", "success")
                 .counter().count()).isGreaterThanOrEqualTo(1);
         assertThat(registry.get("kmswatch.emulator.requests").tag("operation", "DescribeKey")
