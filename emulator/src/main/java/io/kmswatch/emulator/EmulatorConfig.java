@@ -38,6 +38,7 @@ import java.util.regex.Pattern;
  * threads: 16
  * lookupMaxEvents: 50000     # LookupEvents keeps at most this many records (and 90 days), ~2-3 KB each
  * maxClockSkewSeconds: 300
+ * keyIdSeed: 42             # draw key ids from this seed (reproducible runs); absent = random
  * accounts:
  *   - id: "111122223333"
  *     users:
@@ -60,7 +61,7 @@ import java.util.regex.Pattern;
 public record EmulatorConfig(Integer port, String bind, String region, String partition, Path dataDir, Path auditLog,
                              Path trailDir, Instant clockStart, Double clockSpeed, Integer trailRollMinutes,
                              Integer maxBodyBytes, Integer threads, Integer lookupMaxEvents,
-                             Integer maxClockSkewSeconds, List<AccountConfig> accounts) {
+                             Integer maxClockSkewSeconds, List<AccountConfig> accounts, Long keyIdSeed) {
 
     public static final String DEFAULT_ACCOUNT = "111122223333";
     public static final String DEFAULT_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
@@ -115,7 +116,7 @@ public record EmulatorConfig(Integer port, String bind, String region, String pa
     /** The built-in configuration: every default. */
     public static EmulatorConfig defaults() {
         return new EmulatorConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null);
+                null, null);
     }
 
     /**
@@ -154,42 +155,48 @@ public record EmulatorConfig(Integer port, String bind, String region, String pa
 
     public EmulatorConfig withPort(int p) {
         return new EmulatorConfig(p, bind, region, partition, dataDir, auditLog, trailDir, clockStart, clockSpeed,
-                trailRollMinutes, maxBodyBytes, threads, lookupMaxEvents, maxClockSkewSeconds, accounts);
+                trailRollMinutes, maxBodyBytes, threads, lookupMaxEvents, maxClockSkewSeconds, accounts, keyIdSeed);
     }
 
     public EmulatorConfig withBind(String b) {
         return new EmulatorConfig(port, b, region, partition, dataDir, auditLog, trailDir, clockStart, clockSpeed,
-                trailRollMinutes, maxBodyBytes, threads, lookupMaxEvents, maxClockSkewSeconds, accounts);
+                trailRollMinutes, maxBodyBytes, threads, lookupMaxEvents, maxClockSkewSeconds, accounts, keyIdSeed);
     }
 
     public EmulatorConfig withDataDir(Path d) {
         return new EmulatorConfig(port, bind, region, partition, d, auditLog, trailDir, clockStart, clockSpeed,
-                trailRollMinutes, maxBodyBytes, threads, lookupMaxEvents, maxClockSkewSeconds, accounts);
+                trailRollMinutes, maxBodyBytes, threads, lookupMaxEvents, maxClockSkewSeconds, accounts, keyIdSeed);
     }
 
     public EmulatorConfig withAuditLog(Path f) {
         return new EmulatorConfig(port, bind, region, partition, dataDir, f, trailDir, clockStart, clockSpeed,
-                trailRollMinutes, maxBodyBytes, threads, lookupMaxEvents, maxClockSkewSeconds, accounts);
+                trailRollMinutes, maxBodyBytes, threads, lookupMaxEvents, maxClockSkewSeconds, accounts, keyIdSeed);
     }
 
     public EmulatorConfig withTrailDir(Path d) {
         return new EmulatorConfig(port, bind, region, partition, dataDir, auditLog, d, clockStart, clockSpeed,
-                trailRollMinutes, maxBodyBytes, threads, lookupMaxEvents, maxClockSkewSeconds, accounts);
+                trailRollMinutes, maxBodyBytes, threads, lookupMaxEvents, maxClockSkewSeconds, accounts, keyIdSeed);
     }
 
     public EmulatorConfig withClock(Instant start, Double speed) {
         return new EmulatorConfig(port, bind, region, partition, dataDir, auditLog, trailDir, start, speed,
-                trailRollMinutes, maxBodyBytes, threads, lookupMaxEvents, maxClockSkewSeconds, accounts);
+                trailRollMinutes, maxBodyBytes, threads, lookupMaxEvents, maxClockSkewSeconds, accounts, keyIdSeed);
     }
 
     public EmulatorConfig withTrailRollMinutes(int minutes) {
         return new EmulatorConfig(port, bind, region, partition, dataDir, auditLog, trailDir, clockStart, clockSpeed,
-                minutes, maxBodyBytes, threads, lookupMaxEvents, maxClockSkewSeconds, accounts);
+                minutes, maxBodyBytes, threads, lookupMaxEvents, maxClockSkewSeconds, accounts, keyIdSeed);
     }
 
     public EmulatorConfig withAccounts(List<AccountConfig> a) {
         return new EmulatorConfig(port, bind, region, partition, dataDir, auditLog, trailDir, clockStart, clockSpeed,
-                trailRollMinutes, maxBodyBytes, threads, lookupMaxEvents, maxClockSkewSeconds, a);
+                trailRollMinutes, maxBodyBytes, threads, lookupMaxEvents, maxClockSkewSeconds, a, keyIdSeed);
+    }
+
+    /** Key ids drawn from {@code seed}, so the same calls in the same order create the same keys. */
+    public EmulatorConfig withKeyIdSeed(Long seed) {
+        return new EmulatorConfig(port, bind, region, partition, dataDir, auditLog, trailDir, clockStart, clockSpeed,
+                trailRollMinutes, maxBodyBytes, threads, lookupMaxEvents, maxClockSkewSeconds, accounts, seed);
     }
 
     /** One AWS account: its IAM users, roles (with sessions) and optional root access keys. */

@@ -8,6 +8,7 @@ import io.kmswatch.emulator.handler.Handlers;
 import io.kmswatch.emulator.policy.PolicyEvaluator;
 import io.kmswatch.emulator.sigv4.SigV4Verifier;
 import io.kmswatch.emulator.state.InMemoryKeyStore;
+import io.kmswatch.emulator.state.KeyIds;
 import io.kmswatch.emulator.state.JournaledKeyStore;
 import io.kmswatch.emulator.state.KeyStore;
 import io.kmswatch.emulator.trail.AuditLogWriter;
@@ -62,7 +63,7 @@ public final class KmsEmulator implements AutoCloseable {
         AuditLogWriter audit = config.auditLog() == null ? null : new AuditLogWriter(config.auditLog());
         this.emitter = new CloudTrailEmitter(clock, trailStore, s3, audit);
         Services services = new Services(store, new CryptoCore(), new Authorizer(new PolicyEvaluator(), store), clock,
-                identities, config.partition(), emitter, new ConcurrentHashMap<>());
+                identities, config.partition(), emitter, new ConcurrentHashMap<>(), KeyIds.seeded(config.keyIdSeed()));
         Map<String, OperationHandler<?, ?>> handlers = Handlers.all();
         Set<String> ops = new HashSet<>(handlers.keySet());
         ops.add("LookupEvents");

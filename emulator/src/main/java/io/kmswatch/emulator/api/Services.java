@@ -2,6 +2,7 @@ package io.kmswatch.emulator.api;
 
 import io.kmswatch.emulator.Identities;
 import io.kmswatch.emulator.crypto.CryptoCore;
+import io.kmswatch.emulator.state.KeyIds;
 import io.kmswatch.emulator.state.KeyStore;
 import io.kmswatch.emulator.trail.CloudTrailEmitter;
 
@@ -13,10 +14,11 @@ import java.util.Objects;
 
 /**
  * What handlers work with: the key store, the crypto core, the authorizer, the emulator clock, the principals,
- * the trail emitter (for the service events some operations cause) and the pending import parameters.
+ * the trail emitter (for the service events some operations cause), the pending import parameters and where
+ * new key ids come from.
  */
 public record Services(KeyStore store, CryptoCore crypto, Authorizer authorizer, Clock clock, Identities identities,
-                       String partition, CloudTrailEmitter trail, Map<String, ImportParameters> imports) {
+                       String partition, CloudTrailEmitter trail, Map<String, ImportParameters> imports, KeyIds keyIds) {
     public Services {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(crypto, "crypto");
@@ -24,6 +26,7 @@ public record Services(KeyStore store, CryptoCore crypto, Authorizer authorizer,
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(trail, "trail");
         Objects.requireNonNull(imports, "imports");
+        Objects.requireNonNull(keyIds, "keyIds");
     }
 
     /**

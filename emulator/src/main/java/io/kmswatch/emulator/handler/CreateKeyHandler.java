@@ -16,10 +16,8 @@ import io.kmswatch.emulator.state.KeyState;
 import io.kmswatch.emulator.state.KmsKey;
 import io.kmswatch.events.Json;
 
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * CreateKey: symmetric (default), RSA, ECC and HMAC keys, origin AWS_KMS or EXTERNAL (PendingImport),
@@ -70,8 +68,8 @@ public final class CreateKeyHandler implements OperationHandler<CreateKeyRequest
         boolean multiRegion = Boolean.TRUE.equals(r.multiRegion());
         Services s = ctx.services();
         String account = ctx.caller().accountId();
-        String keyId = multiRegion ? "mrk-" + HexFormat.of().formatHex(io.kmswatch.emulator.crypto.CryptoCore.randomBytes(16))
-                : UUID.randomUUID().toString();
+        String keyId = s.keyIds().next(multiRegion,
+                id -> s.store().key(KmsKey.arn(ctx.partition(), ctx.region(), account, id)).isPresent());
         Map<String, String> tags = Keys.tags(Map.of(), r.tags());
         String policy = r.policy() != null ? r.policy() : KeyPolicies.defaultKeyPolicy(ctx.partition(), account);
         if (r.policy() != null) {

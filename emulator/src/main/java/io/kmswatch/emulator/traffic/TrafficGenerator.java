@@ -34,8 +34,8 @@ import java.util.function.Consumer;
  * times, one call at a time, and returns when the planned duration is over; {@link #close()} stops early.
  *
  * <p>Reproducible: the plan (what runs when) depends only on the configuration, and steps run in plan order,
- * so the same seed gives the same calls and, for an in-process emulator, the same labels (but for key ids,
- * which the emulator draws at random).
+ * so the same seed gives the same calls and, for an emulator started with {@link #emulatorConfig} (which draws
+ * key ids from the seed), byte-identical labels.
  */
 public final class TrafficGenerator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TrafficGenerator.class);
@@ -107,13 +107,15 @@ public final class TrafficGenerator implements AutoCloseable {
     }
 
     /**
-     * The emulator configuration that knows this run's world: {@code base} with the world's accounts and, for
-     * an in-process emulator, the run's clock start and speed.
+     * The emulator configuration that knows this run's world: {@code base} with the world's accounts, key ids
+     * drawn from the run's seed (so the same seed creates the same key ARNs) and, for an in-process emulator,
+     * the run's clock start and speed.
      */
     public static EmulatorConfig emulatorConfig(TrafficConfig config, EmulatorConfig base) {
         TrafficWorld world = TrafficWorld.create(config.profile() == null ? TrafficProfile.defaults()
                 : TrafficProfile.load(config.profile()), config.seed());
-        return world.emulatorConfig(base).withClock(config.clockStart(), config.clockSpeed());
+        return world.emulatorConfig(base).withClock(config.clockStart(), config.clockSpeed())
+                .withKeyIdSeed(config.seed());
     }
 
     /** The names {@code --scenarios} accepts (besides {@code all}). */

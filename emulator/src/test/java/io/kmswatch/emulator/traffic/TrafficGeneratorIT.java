@@ -29,7 +29,8 @@ class TrafficGeneratorIT {
         TrafficRuns.Result second = TrafficRuns.run(TrafficRuns.config(7, Duration.ofMinutes(30), 900, FEW, dir.resolve("b.jsonl")));
 
         assertThat(first.summary().labels()).hasSize(3);
-        assertThat(second.labelFileByAlias()).isEqualTo(first.labelFileByAlias());
+        assertThat(second.labelFile()).as("byte-identical label files").isEqualTo(first.labelFile());
+        assertThat(second.summary().keyArns()).isEqualTo(first.summary().keyArns());
         assertThat(second.eventNameCounts()).isEqualTo(first.eventNameCounts());
         assertThat(second.summary().byOperation()).isEqualTo(first.summary().byOperation());
         assertThat(first.sunk()).isEqualTo(first.summary().labels());
@@ -40,7 +41,8 @@ class TrafficGeneratorIT {
         TrafficRuns.Result seven = TrafficRuns.run(TrafficRuns.config(7, Duration.ofMinutes(30), 900, FEW, dir.resolve("a.jsonl")));
         TrafficRuns.Result eight = TrafficRuns.run(TrafficRuns.config(8, Duration.ofMinutes(30), 900, FEW, dir.resolve("b.jsonl")));
 
-        assertThat(eight.labelFileByAlias()).isNotEqualTo(seven.labelFileByAlias());
+        assertThat(eight.labelFile()).isNotEqualTo(seven.labelFile());
+        assertThat(eight.summary().keyArns()).isNotEqualTo(seven.summary().keyArns());
         assertThat(eight.summary().byOperation()).isNotEqualTo(seven.summary().byOperation());
     }
 

@@ -30,15 +30,6 @@ final class TrafficRuns {
             return counts;
         }
 
-        /** The label file with every key ARN replaced by its alias, which the seed fixes. */
-        String labelFileByAlias() {
-            String text = labelFile;
-            for (Map.Entry<String, String> e : summary.keyArns().entrySet()) {
-                text = text.replace(e.getValue(), "alias/" + e.getKey());
-            }
-            return text;
-        }
-
         /**
          * Records from a label's start on, in emission order. No upper bound: on a fast clock and a busy
          * machine the run falls behind its plan ({@link TrafficSummary#maxLag()}) and a scenario's records land
