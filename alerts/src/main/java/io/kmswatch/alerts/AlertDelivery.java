@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The delivery loop: consumes {@code kms-alerts} ({@code read_committed}) and hands each alert to
  * the worker of every sink it was routed to. Each sink has its own thread and queue, so a slow or
- * dead sink delays only itself; within a sink, alerts go out in the order they were consumed (so in
- * order per alert id). A worker retries retryable failures with exponential backoff and jitter, or
+ * dead sink delays only itself (until {@code maxInFlight} alerts wait on it); within a sink, alerts
+ * go out one at a time in the order they were consumed, each retried before the next is tried (so
+ * in order per alert id). A worker retries retryable failures with exponential backoff and jitter, or
  * exactly the receiver's {@code Retry-After}; after the last attempt, or at once for a permanent
  * failure, it writes an {@link UndeliverableAlert} to {@code kms-alerts-undeliverable}. An offset is
  * committed only when its alert has been accepted or dead-lettered by every sink, so a crash or

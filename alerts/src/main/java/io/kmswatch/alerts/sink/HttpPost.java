@@ -2,6 +2,7 @@ package io.kmswatch.alerts.sink;
 
 import io.kmswatch.alerts.AlertDeliveryException;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,8 +58,7 @@ final class HttpPost {
         } catch (HttpTimeoutException e) {
             throw new AlertDeliveryException(sink + ": no answer within " + timeout, true, e);
         } catch (IOException e) {
-            throw new AlertDeliveryException(sink + ": " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()), true, e);
+            throw new AlertDeliveryException(sink + ": " + describe(e), true, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AlertDeliveryException(sink + ": interrupted", true, e);
@@ -75,6 +75,19 @@ final class HttpPost {
         }
         throw new AlertDeliveryException(sink + ": HTTP " + status + (excerpt.isEmpty() ? "" : " " + excerpt)
                 + (retryable ? "" : " (permanent)"), retryable, retryAfter, null);
+    }
+
+    /**
+     * An I/O failure as the error of a dead-letter record: its type and message. The JDK client's
+     * {@link ConnectException} carries no message (nor does its cause), so it is named for what it
+     * means: nothing accepted the connection.
+     */
+    static String describe(IOException e) {
+        String message = e.getMessage();
+        if ((message == null || message.isBlank()) && e instanceof ConnectException) {
+            message = "connection refused or host unreachable";
+        }
+        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : " " + message);
     }
 
     /** Parses {@code Retry-After}: delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */

@@ -12,8 +12,12 @@ import io.kmswatch.events.Json;
 import io.kmswatch.events.Runbook;
 import io.kmswatch.events.Severity;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.net.URI;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,6 +122,19 @@ class SinkFormatTest {
         assertThat(HttpPost.retryAfter(Optional.of("Sun, 29 Nov 2026 05:00:00 GMT"), NOW)).contains(Duration.ZERO);
         assertThat(HttpPost.retryAfter(Optional.of("soon"), NOW)).isEmpty();
         assertThat(HttpPost.retryAfter(Optional.empty(), NOW)).isEmpty();
+    }
+
+    @Test
+    void shouldNameRefusedConnectionsInDeliveryErrors() {
+        // The JDK client reports a refused connection as a ConnectException without any message.
+        ConnectException refused = new ConnectException();
+        refused.initCause(new ClosedChannelException());
+        assertThat(HttpPost.describe(refused)).isEqualTo("ConnectException connection refused or host unreachable");
+        assertThat(HttpPost.describe(new ConnectException("Connection refused")))
+                .isEqualTo("ConnectException Connection refused");
+        assertThat(HttpPost.describe(new IOException("HTTP/1.1 header parser received no bytes")))
+                .isEqualTo("IOException HTTP/1.1 header parser received no bytes");
+        assertThat(HttpPost.describe(new EOFException())).isEqualTo("EOFException");
     }
 
     @Test

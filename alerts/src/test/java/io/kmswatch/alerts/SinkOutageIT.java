@@ -1,0 +1,480 @@
+package io.kmswatch.alerts;
+
+import static io.kmswatch.alerts.KafkaSupport.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.kmswatch.alerts.sink.AlertSink;
+import io.kmswatch.alerts.sink.SinkConfig;
+import io.kmswatch.alerts.sink.SinkFactory;
+import io.kmswatch.alerts.sink.WebhookSink;
+import io.kmswatch.broker.EmbeddedKafkaBroker;
+import io.kmswatch.broker.EmbeddedKafkaExtension;
+import io.kmswatch.events.Alert;
+import io.kmswatch.events.AlertStatus;
+import io.kmswatch.events.Severity;
+import io.kmswatch.events.Topics;
+import io.kmswatch.events.UndeliverableAlert;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Webhook sinks that go down and come back, or stay down, in front of the real delivery loop and
+ * the embedded broker. A {@link Receiver} is a loopback JDK {@code HttpServer} that is up (200),
+ * unavailable (503) or down (stopped, so connections are refused), switched while alerts flow.
+ *
+ * <p>Several alerts, each with five updates (escalations, then its resolve), are written to
+ * {@code kms-alerts} keyed by alert id; "in order per key" is the order of one alert's updates,
+ * which share a partition and go through one worker per sink, one at a time.
+ *
+ * <p>The outage of {@link #shouldDeliverEveryUpdateInOrderPerAlertWhenSinkComesBackWithinRetryBudget}
+ * lasts {@code kmswatch.outage} (ISO-8601, default {@code PT20S}); the retry policy is scaled from it
+ * so that an alert's retry budget (the sum of its shortest backoffs until {@code maxAttempts}) is
+ * three outages. The long version (about 4 minutes):
+ * <pre>
+ * mvn -o -B -pl alerts -am verify -Dtest=none -Dit.test=SinkOutageIT -Dkmswatch.outage=PT3M \
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
+ * </pre>
+ */
+@ExtendWith(EmbeddedKafkaExtension.class)
+class SinkOutageIT {
+    private static final Duration OUTAGE = Duration.parse(System.getProperty("kmswatch.outage", "PT20S"));
+    private static final List<Severity> ESCALATION = List.of(Severity.LOW, Severity.MEDIUM, Severity.HIGH,
+            Severity.CRITICAL);
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    @Test
+    void shouldDeliverEveryUpdateInOrderPerAlertWhenSinkComesBackWithinRetryBudget(EmbeddedKafkaBroker broker)
+            throws Exception {
+        Topics topics = KafkaSupport.topics(broker, 3);
+        Receiver pager = receiver(Receiver.Mode.DOWN);
+        Receiver audit = receiver(Receiver.Mode.UP);
+        DeliveryConfig delivery = scaledTo(OUTAGE);
+        List<List<Alert>> byAlert = updates(12, List.of("pager", "audit"));
+        int total = byAlert.size() * ESCALATION.size() + byAlert.size();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        String group = "outage-" + topics.prefix();
+        Map<String, ObservedSink> sinks = start(broker, topics, group, delivery, registry,
+                Map.of("pager", pager, "audit", audit));
+
+        // Refused for the first 40 % of the outage, 503 for the rest; updates are written all along.
+        Instant downSince = Instant.now();
+        produceRound(broker, topics, byAlert, 0);
+        sleepUntil(downSince.plus(OUTAGE.multipliedBy(2).dividedBy(10)));
+        produceRound(broker, topics, byAlert, 1);
+        sleepUntil(downSince.plus(OUTAGE.multipliedBy(4).dividedBy(10)));
+        pager.switchTo(Receiver.Mode.UNAVAILABLE);
+        for (int round = 2; round < 5; round++) {
+            produceRound(broker, topics, byAlert, round);
+            sleepUntil(downSince.plus(OUTAGE.multipliedBy(4 + round).dividedBy(10)));
+        }
+        // The healthy sink is not held up by the dead one: it has everything while the pager is still down.
+        await(Duration.ofSeconds(60), "audit received every update while the pager was down",
+                () -> audit.accepted().size() >= total);
+        sleepUntil(downSince.plus(OUTAGE));
+        pager.switchTo(Receiver.Mode.UP);
+        Duration outage = Duration.between(downSince, Instant.now());
+
+        await(delivery.maxBackoff().plusSeconds(60), "pager received every update after coming back",
+                () -> pager.accepted().size() >= total);
+        await(Duration.ofSeconds(30), "offsets committed", () -> committedAll(broker, group + "-delivery",
+                topics.kmsAlerts().name(), 3));
+
+        for (Receiver r : List.of(pager, audit)) {
+            // At-least-once in general; within one process that never restarts each update is
+            // accepted once (the worker remembers what it delivered, and no refused or 503 attempt
+            // was accepted), and one alert's updates arrive in the order they were written.
+            assertThat(r.accepted()).extracting(Receiver.Request::update)
+                    .containsExactlyInAnyOrderElementsOf(updateKeys(byAlert.stream().flatMap(List::stream).toList()));
+            assertThat(perAlert(r.accepted(), Receiver.Request::alertId, Receiver.Request::update))
+                    .isEqualTo(perAlert(byAlert.stream().flatMap(List::stream).toList(), Alert::id,
+                            WebhookSink::updateKey));
+        }
+        assertThat(pager.accepted()).allSatisfy(req -> assertThat(req.at()).isAfterOrEqualTo(downSince.plus(OUTAGE)));
+
+        ObservedSink observed = sinks.get("pager");
+        String refusedError = "pager: ConnectException connection refused or host unreachable";
+        String unavailableError = "pager: HTTP 503 service unavailable";
+        assertThat(observed.failures()).containsOnly(refusedError, unavailableError);
+        assertThat(observed.failures()).as("attempts refused while down").contains(refusedError);
+        assertThat(observed.failures()).as("attempts answered 503 while unavailable")
+                .filteredOn(unavailableError::equals).hasSize((int) pager.answered(503));
+        assertThat(pager.answered(503)).isPositive();
+        assertThat(observed.attempts()).isEqualTo(total + observed.failures().size());
+
+        assertThat(counter(registry, AlertsMetrics.RETRIED, "pager")).isEqualTo(observed.failures().size());
+        assertThat(sent(registry, "pager", "success")).isEqualTo(total);
+        assertThat(sent(registry, "pager", "failure")).isZero();
+        assertThat(counter(registry, AlertsMetrics.UNDELIVERABLE, "pager")).isZero();
+        var latency = registry.get(AlertsMetrics.DELIVERY_LATENCY).tag("sink", "pager").timer();
+        assertThat(latency.count()).isEqualTo(total);
+        // The first update waited out most of the outage, retries included.
+        assertThat(latency.totalTime(TimeUnit.MILLISECONDS)).isGreaterThan(outage.toMillis() / 2.0);
+        assertThat(counter(registry, AlertsMetrics.RETRIED, "audit")).isZero();
+        assertThat(sent(registry, "audit", "success")).isEqualTo(total);
+        assertThat(endOffsets(broker, topics.kmsAlertsUndeliverable().name(), 3)).isZero();
+    }
+
+    @Test
+    @Timeout(180)
+    void shouldDeadLetterEveryUpdateWithItsErrorWhenSinkStaysDownWhileHealthySinkGetsThemAll(
+            EmbeddedKafkaBroker broker) throws Exception {
+        Topics topics = KafkaSupport.topics(broker, 2);
+        Receiver refused = receiver(Receiver.Mode.DOWN);
+        Receiver unavailable = receiver(Receiver.Mode.UNAVAILABLE);
+        Receiver ok = receiver(Receiver.Mode.UP);
+        DeliveryConfig delivery = new DeliveryConfig(4, Duration.ofMillis(50), Duration.ofMillis(200), 2.0, 0.5,
+                Duration.ofSeconds(5), null, null, Duration.ofSeconds(5));
+        List<List<Alert>> byAlert = updates(6, List.of("refused", "unavailable", "ok"));
+        List<Alert> input = byAlert.stream().flatMap(List::stream).toList();
+        int total = input.size();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        String group = "down-" + topics.prefix();
+        Map<String, ObservedSink> sinks = start(broker, topics, group, delivery, registry,
+                Map.of("refused", refused, "unavailable", unavailable, "ok", ok));
+        KafkaSupport.produce(broker, topics.kmsAlerts(), input.stream().map(a -> Map.entry(a.id(), a)).toList());
+
+        List<UndeliverableAlert> dead = KafkaSupport.readUntil(broker, topics.kmsAlertsUndeliverable(),
+                l -> l.size() >= 2 * total, Duration.ofSeconds(120));
+        await(Duration.ofSeconds(30), "ok received every update", () -> ok.accepted().size() >= total);
+        await(Duration.ofSeconds(30), "offsets committed", () -> committedAll(broker, group + "-delivery",
+                topics.kmsAlerts().name(), 2));
+
+        assertThat(dead).hasSize(2 * total);
+        Map<String, List<String>> written = perAlert(input, Alert::id, WebhookSink::updateKey);
+        for (String sink : List.of("refused", "unavailable")) {
+            List<UndeliverableAlert> mine = dead.stream().filter(u -> u.sink().equals(sink)).toList();
+            assertThat(mine).hasSize(total).allSatisfy(u -> {
+                assertThat(u.attempts()).isEqualTo(4);
+                assertThat(u.lastAttempt()).isNotNull();
+                assertThat(u.error()).isEqualTo(sink.equals("refused")
+                        ? "refused: ConnectException connection refused or host unreachable"
+                        : "unavailable: HTTP 503 service unavailable");
+            });
+            // None lost, and one alert's dead letters are in the order its updates were written.
+            assertThat(perAlert(mine, u -> u.alert().id(), u -> WebhookSink.updateKey(u.alert()))).isEqualTo(written);
+
+            assertThat(sinks.get(sink).attempts()).isEqualTo(4 * total);
+            assertThat(counter(registry, AlertsMetrics.UNDELIVERABLE, sink)).isEqualTo(total);
+            assertThat(sent(registry, sink, "failure")).isEqualTo(total);
+            assertThat(sent(registry, sink, "success")).isZero();
+            assertThat(counter(registry, AlertsMetrics.RETRIED, sink)).isEqualTo(3 * total);
+        }
+        assertThat(unavailable.answered(503)).isEqualTo(4L * total);
+        assertThat(refused.requests()).isEmpty();
+
+        assertThat(ok.accepted()).hasSize(total);
+        assertThat(perAlert(ok.accepted(), Receiver.Request::alertId, Receiver.Request::update)).isEqualTo(written);
+        assertThat(sent(registry, "ok", "success")).isEqualTo(total);
+        assertThat(counter(registry, AlertsMetrics.RETRIED, "ok")).isZero();
+        assertThat(counter(registry, AlertsMetrics.UNDELIVERABLE, "ok")).isZero();
+    }
+
+    /**
+     * Retries scaled to an outage: backoff from 100 ms doubling up to a tenth of the outage, half
+     * jitter, and as many attempts as it takes for the shortest waits to add up to three outages.
+     */
+    static DeliveryConfig scaledTo(Duration outage) {
+        Duration maxBackoff = Duration.ofMillis(Math.max(200, Math.min(30_000, outage.toMillis() / 10)));
+        DeliveryConfig probe = new DeliveryConfig(1, Duration.ofMillis(100), maxBackoff, 2.0, 0.5, null, null, null,
+                null);
+        int attempts = 1;
+        for (long budget = 0; budget < 3 * outage.toMillis(); attempts++) {
+            budget += probe.backoff(attempts, 1.0).toMillis();
+        }
+        return new DeliveryConfig(attempts, probe.initialBackoff(), maxBackoff, 2.0, 0.5, Duration.ofSeconds(5), null,
+                null, Duration.ofSeconds(5));
+    }
+
+    private Receiver receiver(Receiver.Mode mode) throws IOException {
+        Receiver r = new Receiver(mode);
+        open.add(r);
+        return r;
+    }
+
+    /** Starts the delivery loop with one webhook sink per receiver, each observed. */
+    private Map<String, ObservedSink> start(EmbeddedKafkaBroker broker, Topics topics, String group,
+                                            DeliveryConfig delivery, SimpleMeterRegistry registry,
+                                            Map<String, Receiver> receivers) {
+        Map<String, SinkConfig> configs = new LinkedHashMap<>();
+        receivers.forEach((name, r) -> configs.put(name, new SinkConfig.Webhook(r.url(), null)));
+        AlertsConfig config = new AlertsConfig(null, null, null, null, List.copyOf(configs.keySet()), null, null,
+                configs, delivery);
+        AlertsAppSettings settings = AlertsAppSettings.of(broker.bootstrapServers())
+                .withTopicPrefix(topics.prefix()).withApplicationId(group).running(false, true);
+        SinkFactory factory = new SinkFactory(delivery.attemptTimeout(), AlertDelivery.producerConfig(settings),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), false,
+                config::suppressionWindowFor, Clock.systemUTC());
+        Map<String, ObservedSink> observed = new LinkedHashMap<>();
+        factory.createAll(configs).forEach((name, sink) -> observed.put(name, new ObservedSink(sink)));
+        AlertsMetrics metrics = new AlertsMetrics();
+        metrics.bindTo(registry);
+        metrics.registerSinks(configs.keySet());
+        AlertDelivery d = new AlertDelivery(settings, config, Map.copyOf(observed), metrics);
+        open.add(() -> d.close(Duration.ZERO));
+        d.start();
+        return observed;
+    }
+
+    /**
+     * Per alert (all on different keys), five updates: firing at low, escalated to medium, high and
+     * critical with one more occurrence each, then resolved.
+     */
+    private static List<List<Alert>> updates(int alerts, List<String> sinks) {
+        return IntStream.range(0, alerts).mapToObj(i -> {
+            String fp = "fp-outage-" + i;
+            String key = String.format("arn:aws:kms:us-east-1:111122223333:key/%08d-1111-2222-3333-444455556666", i);
+            String id = AlertTopology.alertId(fp, Detections.T0);
+            List<Alert> updates = new ArrayList<>();
+            for (int u = 0; u < ESCALATION.size(); u++) {
+                updates.add(update(Detections.fire().fingerprint(fp).key(key).severity(ESCALATION.get(u))
+                        .alert(id, sinks), AlertStatus.FIRING, u + 1));
+            }
+            updates.add(update(updates.get(updates.size() - 1), AlertStatus.RESOLVED, ESCALATION.size()));
+            return List.copyOf(updates);
+        }).toList();
+    }
+
+    private static Alert update(Alert a, AlertStatus status, long occurrences) {
+        return new Alert(a.id(), a.fingerprint(), a.detection(), a.severity(), status, a.title(), a.summary(),
+                a.keyArn(), a.accountId(), a.region(), a.principal(), a.count(), occurrences, a.firstEventTime(),
+                a.lastEventTime(), a.evidence(), a.runbook(), a.attributes(), a.sinks());
+    }
+
+    private static void produceRound(EmbeddedKafkaBroker broker, Topics topics, List<List<Alert>> byAlert, int round) {
+        KafkaSupport.produce(broker, topics.kmsAlerts(), byAlert.stream().map(l -> l.get(round))
+                .map(a -> Map.entry(a.id(), a)).toList());
+    }
+
+    private static List<String> updateKeys(List<Alert> alerts) {
+        return alerts.stream().map(WebhookSink::updateKey).toList();
+    }
+
+    /** Groups by alert id, keeping the order within each group. */
+    private static <T> Map<String, List<String>> perAlert(List<T> items, Function<T, String> id,
+                                                          Function<T, String> update) {
+        return items.stream().collect(Collectors.groupingBy(id, LinkedHashMap::new,
+                Collectors.mapping(update, Collectors.toList())));
+    }
+
+    private static double counter(SimpleMeterRegistry registry, String name, String sink) {
+        return registry.get(name).tag("sink", sink).counter().count();
+    }
+
+    private static double sent(SimpleMeterRegistry registry, String sink, String outcome) {
+        return registry.get(AlertsMetrics.SENT).tag("sink", sink).tag("outcome", outcome).counter().count();
+    }
+
+    /** The outage itself: time passing while the sink is down, not a wait for a result. */
+    private static void sleepUntil(Instant t) throws InterruptedException {
+        long ms = Duration.between(Instant.now(), t).toMillis();
+        if (ms > 0) {
+            Thread.sleep(ms);
+        }
+    }
+
+    private static boolean committedAll(EmbeddedKafkaBroker broker, String group, String topic, int partitions) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetSpec> q = IntStream.range(0, partitions).boxed()
+                    .collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> OffsetSpec.latest()));
+            return admin.listOffsets(q).all().get().entrySet().stream().allMatch(e -> committed.containsKey(e.getKey())
+                    && committed.get(e.getKey()).offset() == e.getValue().offset());
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static long endOffsets(EmbeddedKafkaBroker broker, String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> q = IntStream.range(0, partitions).boxed()
+                    .collect(Collectors.toMap(p -> new TopicPartition(topic, p), p -> OffsetSpec.latest()));
+            return admin.listOffsets(q).all().get().values().stream().mapToLong(i -> i.offset()).sum();
+        }
+    }
+
+    /** The real sink, with a count of its attempts and the error of each failed one. */
+    private static final class ObservedSink implements AlertSink {
+        private final AlertSink sink;
+        private final AtomicInteger attempts = new AtomicInteger();
+        private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+
+        ObservedSink(AlertSink sink) {
+            this.sink = sink;
+        }
+
+        @Override
+        public String name() {
+            return sink.name();
+        }
+
+        @Override
+        public void deliver(Alert alert) {
+            attempts.incrementAndGet();
+            try {
+                sink.deliver(alert);
+            } catch (RuntimeException e) {
+                failures.add(e.getMessage());
+                throw e;
+            }
+        }
+
+        int attempts() {
+            return attempts.get();
+        }
+
+        List<String> failures() {
+            return List.copyOf(failures);
+        }
+
+        @Override
+        public void close() {
+            sink.close();
+        }
+    }
+
+    /**
+     * A webhook receiver on one loopback port: up answers 200, unavailable 503
+     * {@code service unavailable}, down is stopped (nothing listens, connections are refused).
+     * Every request it answered is recorded with the alert id and update it carried.
+     */
+    private static final class Receiver implements AutoCloseable {
+        enum Mode { UP, UNAVAILABLE, DOWN }
+
+        record Request(String alertId, String update, int status, Instant at) {
+        }
+
+        private final int port;
+        private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
+        private volatile Mode mode;
+        private HttpServer server;
+        private ExecutorService pool;
+
+        Receiver(Mode initial) throws IOException {
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = probe.getLocalPort();
+            }
+            switchTo(initial);
+        }
+
+        URI url() {
+            return URI.create("http://127.0.0.1:" + port + "/hook");
+        }
+
+        /** Stops the server for DOWN (closing its connections); starts it on the same port otherwise. */
+        synchronized void switchTo(Mode next) throws IOException {
+            mode = next;
+            if (next == Mode.DOWN) {
+                stop();
+            } else if (server == null) {
+                server = bind();
+                pool = Executors.newFixedThreadPool(4);
+                server.setExecutor(pool);
+                server.createContext("/", this::handle);
+                server.start();
+            }
+        }
+
+        private HttpServer bind() throws IOException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (true) {
+                try {
+                    return HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+                } catch (BindException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        throw e;
+                    }
+                }
+            }
+        }
+
+        List<Request> requests() {
+            return List.copyOf(requests);
+        }
+
+        List<Request> accepted() {
+            return requests.stream().filter(r -> r.status == 200).toList();
+        }
+
+        long answered(int status) {
+            return requests.stream().filter(r -> r.status == status).count();
+        }
+
+        private void handle(HttpExchange ex) throws IOException {
+            ex.getRequestBody().readAllBytes();
+            int status = mode == Mode.UP ? 200 : 503;
+            requests.add(new Request(ex.getRequestHeaders().getFirst(WebhookSink.IDEMPOTENCY_HEADER),
+                    ex.getRequestHeaders().getFirst(WebhookSink.UPDATE_HEADER), status, Instant.now()));
+            byte[] body = (status == 200 ? "" : "service unavailable").getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+            if (body.length > 0) {
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+            ex.close();
+        }
+
+        private void stop() {
+            if (server != null) {
+                server.stop(0);
+                pool.shutdownNow();
+                server = null;
+                pool = null;
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            stop();
+        }
+    }
+}
