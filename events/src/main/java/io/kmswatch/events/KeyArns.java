@@ -10,38 +10,36 @@ public final class KeyArns {
 
     /** True for {@code arn:<p>:kms:<region>:<account>:key/<id>}. */
     public static boolean isKeyArn(String s) {
-        if (s == null || !s.startsWith("arn:")) {
-            return false;
-        }
-        String[] p = s.split(":", 6);
-        return p.length == 6 && "kms".equals(p[2]) && p[5].startsWith("key/") && p[5].length() > 4;
+        int[] c = colons(s);
+        return c != null && c[4] > 0 && part(s, c, 2).equals("kms") && s.startsWith("key/", c[4] + 1)
+                && s.length() > c[4] + 5;
     }
 
     /** True for {@code arn:<p>:kms:<region>:<account>:alias/<name>}. */
     public static boolean isAliasArn(String s) {
-        if (s == null || !s.startsWith("arn:")) {
-            return false;
-        }
-        String[] p = s.split(":", 6);
-        return p.length == 6 && "kms".equals(p[2]) && p[5].startsWith("alias/");
+        int[] c = colons(s);
+        return c != null && c[4] > 0 && part(s, c, 2).equals("kms") && s.startsWith("alias/", c[4] + 1);
     }
 
     /** The account component of an ARN, or null when absent or empty. */
     public static String accountOf(String arn) {
-        String[] p = split(arn);
-        return p == null || p[4].isEmpty() ? null : p[4];
+        int[] c = colons(arn);
+        String a = c == null ? null : part(arn, c, 4);
+        return a == null || a.isEmpty() ? null : a;
     }
 
     /** The region component of an ARN, or null when absent or empty. */
     public static String regionOf(String arn) {
-        String[] p = split(arn);
-        return p == null || p[3].isEmpty() ? null : p[3];
+        int[] c = colons(arn);
+        String r = c == null ? null : part(arn, c, 3);
+        return r == null || r.isEmpty() ? null : r;
     }
 
     /** The partition of an ARN ({@code aws}, {@code aws-cn}, {@code aws-us-gov}), or {@code aws}. */
     public static String partitionOf(String arn) {
-        String[] p = split(arn);
-        return p == null || p[1].isEmpty() ? "aws" : p[1];
+        int[] c = colons(arn);
+        String p = c == null ? null : part(arn, c, 1);
+        return p == null || p.isEmpty() ? "aws" : p;
     }
 
     /** The key id (the part after {@code key/}) of a key ARN, else the input unchanged. */
@@ -57,11 +55,36 @@ public final class KeyArns {
         return "arn:" + (partition == null ? "aws" : partition) + ":kms:" + region + ":" + account + ":key/" + keyId;
     }
 
-    private static String[] split(String arn) {
-        if (arn == null || !arn.startsWith("arn:")) {
+    /**
+     * Positions of the first five colons of an ARN ({@code -1} for the fifth when there is none, i.e. no
+     * resource part), or null when {@code s} is not {@code arn:} with at least four colons — the parts
+     * {@code arn.split(":", 6)} would yield, without the regex and the array of strings.
+     */
+    private static int[] colons(String s) {
+        if (s == null || !s.startsWith("arn:")) {
             return null;
         }
-        String[] p = arn.split(":", 6);
-        return p.length < 5 ? null : p;
+        int[] c = new int[5];
+        c[0] = 3;
+        for (int i = 1; i < 5; i++) {
+            int next = s.indexOf(':', c[i - 1] + 1);
+            if (next < 0) {
+                if (i < 4) {
+                    return null;
+                }
+                c[4] = -1;
+                return c;
+            }
+            c[i] = next;
+        }
+        return c;
+    }
+
+    /** Part {@code i} (1-5; 5 is the resource, everything after the fifth colon) of an ARN with colons {@code c}. */
+    private static String part(String s, int[] c, int i) {
+        if (i == 4) {
+            return s.substring(c[3] + 1, c[4] < 0 ? s.length() : c[4]);
+        }
+        return s.substring(c[i - 1] + 1, c[i]);
     }
 }
