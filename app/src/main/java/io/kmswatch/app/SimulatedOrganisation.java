@@ -28,10 +28,11 @@ final class SimulatedOrganisation {
         // The baselines learn during the traffic's warm-up (an hour of emulator time before the first scenario)
         // rather than the day a production deployment would wait: the novelty detections learn for the whole
         // warm-up, so that the organisation's occasional principals (the intern's DescribeKey) are known before the
-        // scenarios start; decrypt-spike keeps its default hour, whose median a scenario of a quarter of an hour
+        // scenarios start (cross-account-key-use learns the trusted partner's keys likewise); decrypt-spike keeps its default hour, whose median a scenario of a quarter of an hour
         // (the deploy look-alike just before the spike scenario) cannot move.
         RuleSettings learnWarmUp = new RuleSettings(null, null, null, null, null, null, WARM_UP, null);
-        Map<String, RuleSettings> rules = Map.of("new-source-ip", learnWarmUp, "new-principal-on-key", learnWarmUp);
+        Map<String, RuleSettings> rules = Map.of("new-source-ip", learnWarmUp, "new-principal-on-key", learnWarmUp,
+                "cross-account-key-use", learnWarmUp);
         return new DetectionsConfig(List.of(a.production(), a.staging(), a.security(), a.partner()),
                 d.trustedPrincipals(), Map.of(PLANNED_RETIREMENT_TAG, "true"), d.awsServiceAllowances(),
                 d.plannedRetirements(), d.grace(), d.dedupRetention(), rules);

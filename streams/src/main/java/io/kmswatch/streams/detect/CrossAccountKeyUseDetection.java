@@ -18,7 +18,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * account. The key owner's copy of the record counts ({@code recipientAccountId} is the key's account,
  * or absent); the caller's copy of the same call (same {@code sharedEventID}) is the other account's
  * business. An untrusted pair fires on first use in a {@code window} (default 1 day) and again at
- * higher tiers of use; the first use ever of a trusted pair is a low-severity notice. A pair is trusted
+ * higher tiers of use; the first use ever of a trusted pair is a low-severity notice, unless the key has been
+ * observed for less than {@code learningPeriod} (default 1 day): like the novelty detections, the rule first
+ * learns which trusted partners use a key, silently, so that starting kmswatch (or a key's first day) does not
+ * announce every partnership. A pair is trusted
  * only when both sides are: the caller (a trusted account or principal) and the key's owner (a trusted
  * account; list your own accounts in {@code trustedAccounts}). A trusted caller using a key of an
  * untrusted owner is not this rule's business: that is our data going under someone else's key, which
@@ -38,7 +41,7 @@ public final class CrossAccountKeyUseDetection implements DetectionRule {
     @Override
     public RuleSettings defaults() {
         return RuleSettings.unset().withEnabled(true).withSeverity(Severity.HIGH).withThreshold(1)
-                .withWindow(Duration.ofDays(1));
+                .withWindow(Duration.ofDays(1)).withLearningPeriod(Duration.ofDays(1));
     }
 
     static boolean counts(CloudTrailEvent e) {
@@ -75,6 +78,11 @@ public final class CrossAccountKeyUseDetection implements DetectionRule {
                     Long seen = trustedSeen.get(pair);
                     if (seen == null) {
                         trustedSeen.put(pair, record.timestamp());
+                        KeyFacts key = record.value().key();
+                        if (key == null || key.firstSeen() == null || key.firstSeen()
+                                .plus(ctx.settings().learningPeriod()).isAfter(e.eventTime())) {
+                            return; // still learning the key's partners
+                        }
                         Detection d = finding(e, Severity.LOW, 0, 1)
                                 .fingerprintOf(e.keyArn(), e.callerAccountId(), "trusted")
                                 .title("First use of " + e.keyArn() + " by trusted account " + e.callerAccountId())

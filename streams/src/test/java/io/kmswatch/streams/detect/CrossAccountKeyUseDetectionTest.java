@@ -11,6 +11,7 @@ import io.kmswatch.events.Detection;
 import io.kmswatch.events.Severity;
 import io.kmswatch.streams.DetectionsConfig;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,12 +36,28 @@ class CrossAccountKeyUseDetectionTest {
     }
 
     @Test
-    void shouldGiveOnlyALowNoticeOnFirstUseOfATrustedPair() {
+    void shouldGiveOnlyALowNoticeOnFirstUseOfATrustedPairOfAKeyKnownForItsLearningPeriod() {
         DetectionsConfig c = DetectionsConfig.defaultConfig().onlyEnabled(ID)
                 .withTrustedAccounts(List.of(ACCOUNT, "444455556666"));
         try (Harness h = new Harness(c)) {
-            List<Detection> out = h.pipe(foreignDecrypt().at(T0), foreignDecrypt().at(T0.plusSeconds(5))).detections();
-            assertThat(out).singleElement().satisfies(d -> assertThat(d.severity()).isEqualTo(Severity.LOW));
+            Instant later = T0.plus(Duration.ofDays(1)).plusSeconds(1);
+            List<Detection> out = h.pipe(decrypt().at(T0), foreignDecrypt().at(later),
+                    foreignDecrypt().at(later.plusSeconds(5))).detections();
+            assertThat(out).singleElement().satisfies(d -> {
+                assertThat(d.severity()).isEqualTo(Severity.LOW);
+                assertThat(d.attributes()).containsEntry("trustedPair", "true");
+            });
+        }
+    }
+
+    @Test
+    void shouldLearnTrustedPairsSilentlyWhileTheKeyIsNew() {
+        DetectionsConfig c = DetectionsConfig.defaultConfig().onlyEnabled(ID)
+                .withTrustedAccounts(List.of(ACCOUNT, "444455556666"));
+        try (Harness h = new Harness(c)) {
+            List<Detection> out = h.pipe(decrypt().at(T0), foreignDecrypt().at(T0.plus(Duration.ofHours(23))),
+                    foreignDecrypt().at(T0.plus(Duration.ofDays(3)))).detections();
+            assertThat(out).isEmpty();
         }
     }
 
