@@ -198,8 +198,7 @@ public final class SigV4Verifier {
             String value = amzDate.strip();
             try {
                 if (AMZ_DATE_SHAPE.matcher(value).matches()) {
-                    return LocalDateTime.parse(value, DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT))
-                            .toInstant(ZoneOffset.UTC);
+                    return LocalDateTime.parse(value, AMZ_DATE).toInstant(ZoneOffset.UTC);
                 }
             } catch (DateTimeParseException e) {
                 // falls through to the AWS error below
@@ -233,20 +232,57 @@ public final class SigV4Verifier {
     }
 
     static byte[] signature(String secret, String date, String region, String service, String stringToSign) {
-        byte[] key = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), date);
-        key = hmac(key, region);
-        key = hmac(key, service);
-        key = hmac(key, TERMINATOR);
-        return hmac(key, stringToSign);
+        return hmac(signingKey(secret, date, region, service), stringToSign);
     }
+
+    /**
+     * The derived key of a (secret, day, region, service), which AWS's own SDKs cache too: four HMACs saved on
+     * every request but the first of the day. Held in memory only, like the secrets it derives from; the cache is
+     * emptied when it grows past {@link #SIGNING_KEYS} entries.
+     */
+    private static byte[] signingKey(String secret, String date, String region, String service) {
+        Scope scope = new Scope(secret, date, region, service);
+        byte[] key = SIGNING_KEY_CACHE.get(scope);
+        if (key == null) {
+            key = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), date);
+            key = hmac(key, region);
+            key = hmac(key, service);
+            key = hmac(key, TERMINATOR);
+            if (SIGNING_KEY_CACHE.size() >= SIGNING_KEYS) {
+                SIGNING_KEY_CACHE.clear();
+            }
+            SIGNING_KEY_CACHE.put(scope, key);
+        }
+        return key;
+    }
+
+    private static final int SIGNING_KEYS = 4096;
+    private static final java.util.concurrent.ConcurrentHashMap<Scope, byte[]> SIGNING_KEY_CACHE =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A cache key; its {@code toString} names no secret. */
+    private record Scope(String secret, String date, String region, String service) {
+        @Override
+        public String toString() {
+            return "Scope[" + date + "/" + region + "/" + service + "]";
+        }
+    }
+
+    private static final ThreadLocal<Mac> HMAC_SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is required of every JRE", e);
+        }
+    });
 
     private static byte[] hmac(byte[] key, String data) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
+            Mac mac = HMAC_SHA256.get();
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is required of every JRE", e);
+            throw new IllegalStateException("HmacSHA256 with a raw key cannot fail", e);
         }
     }
 
