@@ -20,11 +20,12 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -49,19 +50,34 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The delivery loop: consumes {@code kms-alerts} ({@code read_committed}) and hands each alert to
- * the worker of every sink it was routed to. Each sink has its own thread and queue, so a slow or
- * dead sink delays only itself (until {@code maxInFlight} alerts wait on it); within a sink, alerts
- * go out one at a time in the order they were consumed, each retried before the next is tried (so
- * in order per alert id). A worker retries retryable failures with exponential backoff and jitter, or
- * exactly the receiver's {@code Retry-After}; after the last attempt, or at once for a permanent
- * failure, it writes an {@link UndeliverableAlert} to {@code kms-alerts-undeliverable}. An offset is
- * committed only when its alert has been accepted or dead-lettered by every sink, so a crash or
- * restart re-delivers, never loses: delivery is at-least-once, and every sink passes the alert id on
- * as idempotency key. Alerts routed to a sink this process does not have are dead-lettered.
+ * the worker of every sink it was routed to. Each sink has its own thread, queue and circuit, so a
+ * slow or dead sink delays only itself.
  *
- * <p>At most {@code maxInFlight} alerts are outstanding; beyond that the loop pauses consumption.
- * Unreadable records are logged with their offset (they stay on the topic), counted and skipped.
- * Not thread-safe: call {@link #start} once and {@link #close} once.
+ * <p><b>Order and retries.</b> Within a sink, alerts go out one at a time in the order they were
+ * consumed, each retried before the next is tried (so in order per alert id). A worker retries
+ * retryable failures with exponential backoff and jitter, or exactly the receiver's
+ * {@code Retry-After}, until the alert has been failing for {@code giveUpAfter} (counted from its
+ * first attempt; {@link DeliveryConfig#nextWait}). A permanent failure is dead-lettered at once: an
+ * {@link UndeliverableAlert} on {@code kms-alerts-undeliverable} with the error.
+ *
+ * <p><b>Down sinks.</b> When an alert has failed for {@code giveUpAfter}, the sink is down (its
+ * {@link SinkCircuit} opens, gauge {@code kmswatch.alerts.sink.up} 0, one WARN): that alert and every
+ * alert queued for the sink are dead-lettered at once with the last error, and so is each new alert
+ * for it, without an attempt, except that one alert at most every {@code maxBackoff} is tried once
+ * as a probe. The first probe the sink answers closes the circuit (one INFO) and delivery goes on.
+ *
+ * <p><b>Bounds.</b> A sink holds at most {@code maxQueued} waiting alerts. Beyond that, a sink whose
+ * current alert is failing (or that is down) sheds: new alerts for it are dead-lettered with
+ * "queue full", and the other sinks go on. A sink that works but cannot keep up instead pauses
+ * consumption until its queue is below the bound (back-pressure; nothing is shed for being slow).
+ *
+ * <p><b>Commits.</b> An offset is committed only when its alert has been accepted, or its dead
+ * letter acknowledged by the broker, on every sink, so a crash or restart re-delivers, never
+ * loses: delivery is at-least-once, and every sink passes the alert id on as idempotency key. A
+ * sink's retry clock and circuit live in the process, so they start afresh after a restart. Alerts
+ * routed to a sink this process does not have are dead-lettered. Unreadable records are logged with
+ * their offset (they stay on the topic), counted and skipped. Not thread-safe: call {@link #start}
+ * once and {@link #close} once.
  */
 public final class AlertDelivery implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertDelivery.class);
@@ -84,6 +100,8 @@ public final class AlertDelivery implements AutoCloseable {
     private final Object lifecycle = new Object();
     private KafkaConsumer<String, byte[]> consumer;
     private KafkaProducer<String, UndeliverableAlert> dlq;
+    /** Schedules another try of a dead letter the broker did not acknowledge. */
+    private ScheduledExecutorService deadLetterRetries;
     private Thread loop;
     private volatile boolean running;
     private volatile boolean aborting;
@@ -139,7 +157,12 @@ public final class AlertDelivery implements AutoCloseable {
             }
             consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
             dlq = new KafkaProducer<>(producerConfig, new StringSerializer(), deadLetter.valueSerde().serializer());
-            sinks.forEach((name, sink) -> workers.put(name, new Worker(sink)));
+            deadLetterRetries = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "kmswatch-alerts-dead-letter-retry");
+                t.setDaemon(true);
+                return t;
+            });
+            sinks.forEach((name, sink) -> workers.put(name, new Worker(sink, true)));
             running = true;
             loop = new Thread(this::run, "kmswatch-alerts-delivery");
             loop.setDaemon(true);
@@ -206,7 +229,8 @@ public final class AlertDelivery implements AutoCloseable {
         inFlight.incrementAndGet();
         Instant polled = Instant.now();
         for (String sink : alert.sinks()) {
-            workers.computeIfAbsent(sink, n -> new Worker(new MissingSink(n))).submit(new Task(alert, pending, polled));
+            workers.computeIfAbsent(sink, n -> new Worker(new MissingSink(n), false))
+                    .submit(new Task(alert, pending, polled));
         }
     }
 
@@ -246,11 +270,15 @@ public final class AlertDelivery implements AutoCloseable {
         }
     }
 
+    /**
+     * Pauses consumption while a sink that works is {@code maxQueued} alerts behind, resumes when no
+     * sink is; a failing sink sheds instead ({@link Worker#submit}), so it never pauses the others.
+     */
     private void flowControl() {
-        boolean full = inFlight.get() >= delivery.maxInFlight();
-        if (full && consumer.paused().isEmpty() && !consumer.assignment().isEmpty()) {
+        boolean behind = workers.values().stream().anyMatch(Worker::lagging);
+        if (behind && consumer.paused().isEmpty() && !consumer.assignment().isEmpty()) {
             consumer.pause(consumer.assignment());
-        } else if (!full && !consumer.paused().isEmpty()) {
+        } else if (!behind && !consumer.paused().isEmpty()) {
             consumer.resume(consumer.paused());
         }
     }
@@ -309,6 +337,9 @@ public final class AlertDelivery implements AutoCloseable {
                 LOG.warn("Closing sink {} failed: {}", s.name(), e.toString());
             }
         });
+        if (deadLetterRetries != null) {
+            deadLetterRetries.shutdownNow();
+        }
         if (dlq != null) {
             dlq.close(Duration.ofSeconds(5));
         }
@@ -380,10 +411,58 @@ public final class AlertDelivery implements AutoCloseable {
         }
     }
 
-    /** A sink's thread and queue: attempts, retries, dead-letters. */
+    /**
+     * Writes a dead letter without waiting; once the broker has it, the alert is settled on that
+     * sink. A write the broker refuses is tried again after a backoff. At shutdown it is left
+     * unsettled, so the alert is delivered again by the next process.
+     */
+    private void deadLetter(Task t, UndeliverableAlert dead) {
+        sendDeadLetter(t, dead, 1);
+    }
+
+    private void sendDeadLetter(Task t, UndeliverableAlert dead, int attempt) {
+        if (aborting) {
+            return;
+        }
+        try {
+            dlq.send(new ProducerRecord<>(deadLetter.name(), dead.alert().id(), dead), (md, e) -> {
+                if (e == null) {
+                    metrics.undeliverable(dead.sink());
+                    settle(t.pending);
+                } else {
+                    retryDeadLetter(t, dead, attempt, e);
+                }
+            });
+        } catch (RuntimeException e) {
+            // Buffer full for max.block.ms, or the producer closing: try again later like a refused write.
+            retryDeadLetter(t, dead, attempt, e);
+        }
+    }
+
+    private void retryDeadLetter(Task t, UndeliverableAlert dead, int attempt, Exception e) {
+        if (aborting) {
+            return;
+        }
+        LOG.warn("Writing alert {} for sink {} to {} failed (attempt {}), retrying: {}", dead.alert().id(), dead.sink(),
+                deadLetter.name(), attempt, e.toString());
+        try {
+            deadLetterRetries.schedule(() -> sendDeadLetter(t, dead, attempt + 1),
+                    delivery.backoff(attempt, ThreadLocalRandom.current().nextDouble()).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            // close() stopped the scheduler: the alert stays unsettled and is delivered again.
+        }
+    }
+
+    /**
+     * A sink's thread, queue and circuit: attempts, retries, probes, dead letters. The queue is fed
+     * by the loop thread; everything else runs on the worker's thread.
+     */
     private final class Worker {
         private final AlertSink sink;
+        /** False for a sink this process does not have: it fails permanently, so it never opens. */
+        private final boolean configured;
         private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+        private final SinkCircuit circuit = new SinkCircuit(delivery.maxBackoff());
         private final Map<String, Boolean> recent = new LinkedHashMap<>(256, 0.75f, false) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) {
@@ -391,16 +470,49 @@ public final class AlertDelivery implements AutoCloseable {
             }
         };
         private final Thread thread;
+        /** From an alert's first retryable failure until the sink answers again; read by the loop thread. */
+        private volatile boolean failing;
+        private volatile String lastError = "";
+        /** Loop thread only: a shed episode has been logged. */
+        private boolean shedding;
 
-        Worker(AlertSink sink) {
+        Worker(AlertSink sink, boolean configured) {
             this.sink = sink;
+            this.configured = configured;
+            if (configured) {
+                metrics.sinkUp(sink.name(), true);
+            }
             this.thread = new Thread(this::run, "kmswatch-alerts-sink-" + sink.name());
             thread.setDaemon(true);
             thread.start();
         }
 
+        /**
+         * Loop thread: queues the alert, or dead-letters it ("queue full") when the sink is failing
+         * and already has {@code maxQueued} alerts waiting.
+         */
         void submit(Task t) {
+            if (failing && queue.size() >= delivery.maxQueued()) {
+                if (!shedding) {
+                    shedding = true;
+                    LOG.warn("Sink {} is failing with {} alerts waiting (maxQueued); new alerts for it go to {} "
+                            + "until it takes alerts again", sink.name(), queue.size(), deadLetter.name());
+                }
+                metrics.failed(sink.name(), Duration.between(t.polled, Instant.now()));
+                deadLetter(t, new UndeliverableAlert(t.alert, sink.name(), sink.name() + ": queue full, "
+                        + delivery.maxQueued() + " alerts waiting on a failing sink (last error: " + lastError + ")",
+                        0, null));
+                return;
+            }
+            if (!failing) {
+                shedding = false;
+            }
             queue.add(t);
+        }
+
+        /** True when the sink works but has {@code maxQueued} alerts waiting: the loop should pause. */
+        boolean lagging() {
+            return !failing && queue.size() >= delivery.maxQueued();
         }
 
         void stop() {
@@ -426,82 +538,147 @@ public final class AlertDelivery implements AutoCloseable {
                     }
                     continue;
                 }
-                if (deliver(t)) {
-                    settle(t.pending);
-                }
+                handle(t);
             }
         }
 
-        /** True when settled (accepted or dead-lettered); false when abandoned at shutdown. */
-        private boolean deliver(Task t) {
-            String update = WebhookSink.updateKey(t.alert);
-            if (recent.containsKey(update)) {
-                return true;
+        /** Delivers, dead-letters or (at shutdown) abandons one alert. */
+        private void handle(Task t) {
+            if (recent.containsKey(WebhookSink.updateKey(t.alert))) {
+                settle(t.pending);
+            } else if (!circuit.isOpen()) {
+                deliver(t);
+            } else if (circuit.probe(Instant.now())) {
+                probe(t);
+            } else {
+                skip(t);
             }
+        }
+
+        /** One try, to the sink itself; null when it accepted. */
+        private AlertDeliveryException attempt(Task t) {
+            try {
+                sink.deliver(t.alert);
+                recent.put(WebhookSink.updateKey(t.alert), Boolean.TRUE);
+                return null;
+            } catch (AlertDeliveryException e) {
+                return e;
+            } catch (RuntimeException e) {
+                return new AlertDeliveryException(sink.name() + ": " + e, true, e);
+            }
+        }
+
+        /** The sink is up: try, retrying retryable failures for giveUpAfter, then take the sink as down. */
+        private void deliver(Task t) {
+            long first = System.nanoTime();
             List<Throwable> earlier = new ArrayList<>();
-            AlertDeliveryException last = null;
-            int attempt = 0;
-            while (!aborting) {
-                attempt++;
-                try {
-                    sink.deliver(t.alert);
-                    recent.put(update, Boolean.TRUE);
-                    metrics.sent(sink.name(), Duration.between(t.polled, Instant.now()));
-                    return true;
-                } catch (AlertDeliveryException e) {
-                    last = e;
-                } catch (RuntimeException e) {
-                    last = new AlertDeliveryException(sink.name() + ": " + e, true, e);
+            for (int attempt = 1; !aborting; attempt++) {
+                AlertDeliveryException failure = attempt(t);
+                if (failure == null) {
+                    failing = false;
+                    accepted(t);
+                    return;
                 }
-                if (!last.retryable() || attempt >= delivery.maxAttempts()) {
-                    break;
+                if (!failure.retryable()) {
+                    failing = false;
+                    earlier.forEach(failure::addSuppressed);
+                    refused(t, failure, attempt);
+                    return;
                 }
-                earlier.add(last);
+                failing = true;
+                lastError = failure.getMessage();
+                Optional<Duration> wait = delivery.nextWait(sink.name(), attempt,
+                        Duration.ofNanos(System.nanoTime() - first), failure.retryAfter().orElse(null),
+                        ThreadLocalRandom.current().nextDouble());
+                if (wait.isEmpty()) {
+                    earlier.forEach(failure::addSuppressed);
+                    down(t, failure, attempt);
+                    return;
+                }
+                earlier.add(failure);
                 metrics.retried(sink.name());
-                int failed = attempt;
-                Duration wait = last.retryAfter()
-                        .map(ra -> ra.compareTo(delivery.maxRetryAfter()) > 0 ? delivery.maxRetryAfter() : ra)
-                        .orElseGet(() -> delivery.backoff(failed, ThreadLocalRandom.current().nextDouble()));
                 LOG.debug("Sink {} attempt {} for alert {} failed ({}); retrying in {} ms", sink.name(), attempt,
-                        t.alert.id(), last.getMessage(), wait.toMillis());
-                if (!sleep(wait)) {
-                    return false;
+                        t.alert.id(), failure.getMessage(), wait.get().toMillis());
+                if (!sleep(wait.get())) {
+                    return;
                 }
             }
-            if (last == null || aborting && last.retryable() && attempt < delivery.maxAttempts()) {
-                return false;
-            }
-            earlier.forEach(last::addSuppressed);
-            metrics.failed(sink.name(), Duration.between(t.polled, Instant.now()));
-            LOG.warn("Alert {} ({}) undeliverable to sink {} after {} attempt(s): {}", t.alert.id(), t.alert.detection(),
-                    sink.name(), attempt, last.getMessage());
-            UndeliverableAlert dead = new UndeliverableAlert(t.alert, sink.name(), last.getMessage(), attempt, Instant.now());
-            if (!deadLetter(dead)) {
-                return false;
-            }
-            metrics.undeliverable(sink.name());
-            return true;
         }
 
-        /** Writes to the dead-letter topic, retrying until acknowledged; false when shutting down first. */
-        private boolean deadLetter(UndeliverableAlert dead) {
-            for (int attempt = 1; !aborting; attempt++) {
-                try {
-                    dlq.send(new ProducerRecord<>(deadLetter.name(), dead.alert().id(), dead)).get(30, TimeUnit.SECONDS);
-                    return true;
-                } catch (ExecutionException | TimeoutException e) {
-                    LOG.warn("Writing alert {} to {} failed (attempt {}), retrying: {}", dead.alert().id(),
-                            deadLetter.name(), attempt, e.toString());
-                    if (!sleep(delivery.backoff(attempt, ThreadLocalRandom.current().nextDouble()))) {
-                        return false;
-                    }
-                } catch (InterruptedException e) {
-                    if (aborting) {
-                        return false;
-                    }
-                }
+        /** The sink is down and a probe is due: one try; an answer closes the circuit. */
+        private void probe(Task t) {
+            AlertDeliveryException failure = attempt(t);
+            if (failure == null) {
+                up(t);
+                accepted(t);
+            } else if (!failure.retryable()) {
+                up(t);
+                refused(t, failure, 1);
+            } else {
+                circuit.probeFailed(failure.getMessage());
+                lastError = failure.getMessage();
+                LOG.debug("Sink {} still down: probe with alert {} failed ({})", sink.name(), t.alert.id(),
+                        failure.getMessage());
+                circuit.deadLettered();
+                metrics.failed(sink.name(), Duration.between(t.polled, Instant.now()));
+                deadLetter(t, new UndeliverableAlert(t.alert, sink.name(), failure.getMessage(), 1, Instant.now()));
             }
-            return false;
+        }
+
+        /** The sink is down and no probe is due: dead-letter without trying. */
+        private void skip(Task t) {
+            if (recent.containsKey(WebhookSink.updateKey(t.alert))) {
+                settle(t.pending);
+                return;
+            }
+            circuit.deadLettered();
+            metrics.failed(sink.name(), Duration.between(t.polled, Instant.now()));
+            deadLetter(t, new UndeliverableAlert(t.alert, sink.name(), circuit.lastError() + " (sink down since "
+                    + circuit.openedAt() + ", not attempted)", 0, null));
+        }
+
+        private void accepted(Task t) {
+            metrics.sent(sink.name(), Duration.between(t.polled, Instant.now()));
+            settle(t.pending);
+        }
+
+        /** A permanent failure: the sink answered, and will not take this alert. */
+        private void refused(Task t, AlertDeliveryException failure, int attempts) {
+            metrics.failed(sink.name(), Duration.between(t.polled, Instant.now()));
+            LOG.warn("Alert {} ({}) refused by sink {} after {} attempt(s): {}", t.alert.id(), t.alert.detection(),
+                    sink.name(), attempts, failure.getMessage());
+            deadLetter(t, new UndeliverableAlert(t.alert, sink.name(), failure.getMessage(), attempts, Instant.now()));
+        }
+
+        /** {@code t} has failed for giveUpAfter: open the circuit, dead-letter it and the whole queue. */
+        private void down(Task t, AlertDeliveryException failure, int attempts) {
+            Instant now = Instant.now();
+            circuit.open(now, failure.getMessage());
+            if (configured) {
+                metrics.sinkUp(sink.name(), false);
+            }
+            List<Task> queued = new ArrayList<>();
+            queue.drainTo(queued);
+            LOG.warn("Sink {} is down: alert {} failed for {} ({} attempts; last: {}). Dead-lettering it, the {} "
+                    + "alert(s) queued and new ones without trying; probing at most every {}", sink.name(),
+                    t.alert.id(), delivery.giveUpAfterFor(sink.name()), attempts, failure.getMessage(), queued.size(),
+                    delivery.maxBackoff());
+            circuit.deadLettered();
+            metrics.failed(sink.name(), Duration.between(t.polled, now));
+            deadLetter(t, new UndeliverableAlert(t.alert, sink.name(), failure.getMessage(), attempts, now));
+            queued.forEach(this::skip);
+        }
+
+        /** A probe got an answer: close the circuit. */
+        private void up(Task t) {
+            long deadLettered = circuit.deadLetteredWhileOpen();
+            Duration down = circuit.close(Instant.now());
+            failing = false;
+            if (configured) {
+                metrics.sinkUp(sink.name(), true);
+            }
+            LOG.info("Sink {} is up again after {} down (probe with alert {}); {} alert(s) were dead-lettered "
+                    + "meanwhile", sink.name(), down, t.alert.id(), deadLettered);
         }
 
         private boolean sleep(Duration d) {

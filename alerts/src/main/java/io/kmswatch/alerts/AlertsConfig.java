@@ -45,7 +45,7 @@ import java.util.function.Function;
  *   sinks:
  *     slack: {type: slack, url: "${SLACK_WEBHOOK_URL}"}
  *     pager: {type: webhook, url: "${PAGER_URL}"}
- *   delivery: {maxAttempts: 5, initialBackoff: 500ms, maxBackoff: 30s, attemptTimeout: 10s}
+ *   delivery: {giveUpAfter: 10m, giveUpAfterBySink: {slack: 1h}, maxBackoff: 30s, attemptTimeout: 10s}
  * </pre>
  *
  * A sink named {@code console} need not be declared: it is the default console sink.
@@ -103,6 +103,13 @@ public record AlertsConfig(Duration suppressionWindow, Map<String, Duration> sup
             }
         }
         sinks = Map.copyOf(all);
+        for (String name : delivery.giveUpAfterBySink().keySet()) {
+            if (!sinks.containsKey(name)) {
+                throw new IllegalArgumentException("delivery.giveUpAfterBySink names sink '" + name
+                        + "', which is not defined under alerts.sinks (defined: " + new TreeSet<>(sinks.keySet())
+                        + ")");
+            }
+        }
     }
 
     /** One console sink, 1 h suppression, no routes and no silences. */

@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The alert manager's and delivery loop's meters. Components record into it from any thread; the
@@ -30,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <tr><td>kmswatch.alerts.retried</td><td>sink</td><td>delivery attempts that failed and were retried</td></tr>
  *   <tr><td>kmswatch.alerts.undeliverable</td><td>sink</td><td>alerts written to the dead-letter topic</td></tr>
  *   <tr><td>kmswatch.alerts.delivery.latency</td><td>sink</td><td>poll to settled on the sink, retries included</td></tr>
+ *   <tr><td>kmswatch.alerts.sink.up</td><td>sink</td><td>1 while the sink takes alerts, 0 while it is down (gauge)</td></tr>
  *   <tr><td>kmswatch.alerts.open</td><td>severity</td><td>firing alerts not yet resolved nor past their window</td></tr>
  *   <tr><td>kmswatch.alerts.silenced</td><td>detection</td><td>alerts a silence kept from every sink</td></tr>
  *   <tr><td>kmswatch.alerts.suppressed</td><td>detection</td><td>firings folded into an open alert</td></tr>
@@ -42,17 +44,19 @@ public final class AlertsMetrics implements MeterBinder {
     public static final String RETRIED = "kmswatch.alerts.retried";
     public static final String UNDELIVERABLE = "kmswatch.alerts.undeliverable";
     public static final String DELIVERY_LATENCY = "kmswatch.alerts.delivery.latency";
+    public static final String SINK_UP = "kmswatch.alerts.sink.up";
     public static final String OPEN = "kmswatch.alerts.open";
     public static final String SILENCED = "kmswatch.alerts.silenced";
     public static final String SUPPRESSED = "kmswatch.alerts.suppressed";
     public static final String EMITTED = "kmswatch.alerts.emitted";
     public static final String SKIPPED = "kmswatch.alerts.skipped";
     /** Every meter name this binder registers (the single source for dashboards and rules checks). */
-    public static final List<String> NAMES = List.of(SENT, RETRIED, UNDELIVERABLE, DELIVERY_LATENCY, OPEN, SILENCED,
-            SUPPRESSED, EMITTED, SKIPPED);
+    public static final List<String> NAMES = List.of(SENT, RETRIED, UNDELIVERABLE, DELIVERY_LATENCY, SINK_UP, OPEN,
+            SILENCED, SUPPRESSED, EMITTED, SKIPPED);
 
     private final CompositeMeterRegistry meters = new CompositeMeterRegistry();
     private final Map<String, OpenAlert> open = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> sinkUp = new ConcurrentHashMap<>();
     private final Clock clock;
 
     public AlertsMetrics() {
@@ -87,7 +91,16 @@ public final class AlertsMetrics implements MeterBinder {
             retriedCounter(sink);
             undeliverableCounter(sink);
             latency(sink);
+            sinkUpGauge(sink);
         }
+    }
+
+    /**
+     * A sink's state: up (taking alerts) or down (its circuit is open: alerts are dead-lettered
+     * without an attempt until a probe gets through).
+     */
+    public void sinkUp(String sink, boolean up) {
+        sinkUpGauge(sink).set(up ? 1 : 0);
     }
 
     /** A sink accepted an alert after {@code latency} (retries included). */
@@ -166,6 +179,19 @@ public final class AlertsMetrics implements MeterBinder {
 
     private Counter undeliverableCounter(String sink) {
         return counter(UNDELIVERABLE, "Alerts written to the dead-letter topic after the last attempt", "sink", sink);
+    }
+
+    private AtomicInteger sinkUpGauge(String sink) {
+        return sinkUp.computeIfAbsent(sink, s -> {
+            AtomicInteger state = new AtomicInteger(1);
+            Gauge.builder(SINK_UP, state, AtomicInteger::get)
+                    .description("1 while the sink takes alerts, 0 while it is down (alerts dead-lettered without "
+                            + "an attempt until a probe gets through)")
+                    .tag("sink", s)
+                    .strongReference(true)
+                    .register(meters);
+            return state;
+        });
     }
 
     private Counter counter(String name, String description, String... tags) {

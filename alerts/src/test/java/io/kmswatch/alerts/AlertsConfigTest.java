@@ -43,7 +43,8 @@ class AlertsConfigTest {
                 am: {type: alertmanager, url: "http://127.0.0.1:9093", generatorUrl: "http://kmswatch/a/", repostInterval: 30s}
                 cw: {type: cloudwatch, region: us-east-1, endpoint: "http://127.0.0.1:4566"}
                 bus: {type: kafka}
-              delivery: {maxAttempts: 3, initialBackoff: 200ms, maxBackoff: 5s, jitter: 0.25, attemptTimeout: 2s}
+              delivery: {giveUpAfter: 2m, giveUpAfterBySink: {slack: 1h}, initialBackoff: 200ms, maxBackoff: 5s,
+                         jitter: 0.25, attemptTimeout: 2s, maxQueued: 50}
             """;
 
     @Test
@@ -76,9 +77,11 @@ class AlertsConfigTest {
         assertThat(am.resolveTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.sinks().get("cw")).isEqualTo(new SinkConfig.CloudWatch("KmsWatch", "us-east-1", URI.create("http://127.0.0.1:4566")));
         assertThat(c.sinks().get("bus")).isEqualTo(new SinkConfig.Kafka(null));
-        assertThat(c.delivery().maxAttempts()).isEqualTo(3);
+        assertThat(c.delivery().giveUpAfterFor("pager")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.delivery().giveUpAfterFor("slack")).isEqualTo(Duration.ofHours(1));
         assertThat(c.delivery().jitter()).isEqualTo(0.25);
-        assertThat(c.delivery().maxInFlight()).isEqualTo(1000);
+        assertThat(c.delivery().maxQueued()).isEqualTo(50);
+        assertThat(c.delivery().maxRetryAfter()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.delivery().attemptTimeout()).isEqualTo(Duration.ofSeconds(2));
     }
 
@@ -192,13 +195,27 @@ class AlertsConfigTest {
         assertThat(Durations.parse(text)).isEqualTo(Duration.ofMillis(millis));
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{maxAttempts: 20} | delivery.maxAttempts is no longer supported | set delivery.giveUpAfter instead",
+            "{maxBackoff: 30s, maxInFlight: 500} | delivery.maxInFlight is no longer supported | set delivery.maxQueued instead"})
+    void shouldRejectSettingsOfTheEarlierDeliveryLoopNamingWhatReplacedThem(String delivery, String what, String instead) {
+        assertThatThrownBy(() -> AlertsConfig.fromYaml("alerts: {delivery: " + delivery + "}", k -> null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("alerts.delivery")
+                .hasMessageContaining(what)
+                .hasMessageContaining(instead);
+    }
+
     @Test
-    void shouldComputeBackoffWithCapAndJitter() {
-        DeliveryConfig d = new DeliveryConfig(5, Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, 0.5, null, null,
-                null, null);
-        assertThat(d.backoff(1, 0)).isEqualTo(Duration.ofMillis(100));
-        assertThat(d.backoff(3, 0)).isEqualTo(Duration.ofMillis(400));
-        assertThat(d.backoff(10, 0)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(d.backoff(3, 0.999)).isBetween(Duration.ofMillis(200), Duration.ofMillis(400));
+    void shouldRejectGiveUpAfterForAnUndefinedSinkAndUnknownDeliveryKeys() {
+        assertThatThrownBy(() -> AlertsConfig.fromYaml("alerts: {delivery: {giveUpAfterBySink: {pagr: 1h}}}", k -> null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("delivery.giveUpAfterBySink names sink 'pagr', which is not defined");
+        assertThatThrownBy(() -> AlertsConfig.fromYaml("alerts: {delivery: {giveUpAfer: 1h}}", k -> null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("alerts.delivery.giveUpAfer");
+        assertThatThrownBy(() -> AlertsConfig.fromYaml("alerts: {delivery: {giveUpAfter: 0s}}", k -> null))
+                .hasMessageContaining("delivery.giveUpAfter must be a positive duration");
     }
 }

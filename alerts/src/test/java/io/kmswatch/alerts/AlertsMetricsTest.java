@@ -29,6 +29,7 @@ class AlertsMetricsTest {
         m.suppressed("key-disabled");
         m.emitted(Detections.fire().alert("a", List.of()));
         m.skipped("bad-alert");
+        m.sinkUp("slack", false);
         SimpleMeterRegistry late = new SimpleMeterRegistry();
         m.bindTo(late);
         m.retried("slack");
@@ -58,7 +59,31 @@ class AlertsMetricsTest {
         assertThat(r.get(AlertsMetrics.SENT).tag("sink", "am").tag("outcome", "failure").counter().count()).isZero();
         assertThat(r.get(AlertsMetrics.UNDELIVERABLE).tag("sink", "slack").counter().count()).isZero();
         assertThat(r.get(AlertsMetrics.DELIVERY_LATENCY).tag("sink", "am").timer().count()).isZero();
+        assertThat(r.get(AlertsMetrics.SINK_UP).tag("sink", "am").gauge().value()).isEqualTo(1.0);
         assertThat(r.getMeters()).extracting(meter -> meter.getId().getName()).isSubsetOf(AlertsMetrics.NAMES);
+    }
+
+    @Test
+    void shouldFlipTheSinkGaugeDownAndUpInRegistriesBoundBeforeAndAfter() {
+        AlertsMetrics m = new AlertsMetrics();
+        SimpleMeterRegistry early = new SimpleMeterRegistry();
+        m.bindTo(early);
+        m.registerSinks(List.of("pager", "slack"));
+        m.sinkUp("pager", false);
+        SimpleMeterRegistry late = new SimpleMeterRegistry();
+        m.bindTo(late);
+
+        for (SimpleMeterRegistry r : List.of(early, late)) {
+            assertThat(r.get(AlertsMetrics.SINK_UP).tag("sink", "pager").gauge().value()).isZero();
+            assertThat(r.get(AlertsMetrics.SINK_UP).tag("sink", "slack").gauge().value()).isEqualTo(1.0);
+        }
+        m.sinkUp("pager", true);
+        m.sinkUp("slack", false);
+        for (SimpleMeterRegistry r : List.of(early, late)) {
+            assertThat(r.get(AlertsMetrics.SINK_UP).tag("sink", "pager").gauge().value()).isEqualTo(1.0);
+            assertThat(r.get(AlertsMetrics.SINK_UP).tag("sink", "slack").gauge().value()).isZero();
+            assertThat(r.find(AlertsMetrics.SINK_UP).gauges()).hasSize(2);
+        }
     }
 
     @Test

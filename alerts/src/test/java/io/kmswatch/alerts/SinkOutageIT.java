@@ -34,6 +34,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +47,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,14 +62,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code kms-alerts} keyed by alert id; "in order per key" is the order of one alert's updates,
  * which share a partition and go through one worker per sink, one at a time.
  *
- * <p>The outage of {@link #shouldDeliverEveryUpdateInOrderPerAlertWhenSinkComesBackWithinRetryBudget}
- * lasts {@code kmswatch.outage} (ISO-8601, default {@code PT20S}); the retry policy is scaled from it
- * so that an alert's retry budget (the sum of its shortest backoffs until {@code maxAttempts}) is
- * three outages. The long version (about 4 minutes):
+ * <p>The outage of {@link #shouldDeliverEveryUpdateInOrderPerAlertWhenSinkComesBackWithinGiveUpAfterUnderTheDefaults}
+ * lasts {@code kmswatch.outage} (ISO-8601, default {@code PT20S}) under the default delivery
+ * settings (giveUpAfter 10 min). The long version (about 4 minutes):
  * <pre>
  * mvn -o -B -pl alerts -am verify -Dtest=none -Dit.test=SinkOutageIT -Dkmswatch.outage=PT3M \
  *     -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
  * </pre>
+ * The other cases use a giveUpAfter of seconds to take a sink as down, bring it back through a
+ * probe, and shed a failing sink's overflow.
  */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class SinkOutageIT {
@@ -85,16 +88,19 @@ class SinkOutageIT {
     }
 
     @Test
-    void shouldDeliverEveryUpdateInOrderPerAlertWhenSinkComesBackWithinRetryBudget(EmbeddedKafkaBroker broker)
-            throws Exception {
+    void shouldDeliverEveryUpdateInOrderPerAlertWhenSinkComesBackWithinGiveUpAfterUnderTheDefaults(
+            EmbeddedKafkaBroker broker) throws Exception {
+        DeliveryConfig delivery = DeliveryConfig.defaultConfig();
+        assertThat(OUTAGE).as("kmswatch.outage must be shorter than the default giveUpAfter")
+                .isLessThan(delivery.giveUpAfter());
         Topics topics = KafkaSupport.topics(broker, 3);
         Receiver pager = receiver(Receiver.Mode.DOWN);
         Receiver audit = receiver(Receiver.Mode.UP);
-        DeliveryConfig delivery = scaledTo(OUTAGE);
         List<List<Alert>> byAlert = updates(12, List.of("pager", "audit"));
         int total = byAlert.size() * ESCALATION.size() + byAlert.size();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         String group = "outage-" + topics.prefix();
+        LogCapture log = logs();
         Map<String, ObservedSink> sinks = start(broker, topics, group, delivery, registry,
                 Map.of("pager", pager, "audit", audit));
 
@@ -113,6 +119,8 @@ class SinkOutageIT {
         await(Duration.ofSeconds(60), "audit received every update while the pager was down",
                 () -> audit.accepted().size() >= total);
         sleepUntil(downSince.plus(OUTAGE));
+        assertThat(pager.accepted()).isEmpty();
+        assertThat(sinkUp(registry, "pager")).as("pager still within giveUpAfter, so not down").isEqualTo(1.0);
         pager.switchTo(Receiver.Mode.UP);
         Duration outage = Duration.between(downSince, Instant.now());
 
@@ -154,77 +162,249 @@ class SinkOutageIT {
         assertThat(counter(registry, AlertsMetrics.RETRIED, "audit")).isZero();
         assertThat(sent(registry, "audit", "success")).isEqualTo(total);
         assertThat(endOffsets(broker, topics.kmsAlertsUndeliverable().name(), 3)).isZero();
+        assertThat(sinkUp(registry, "pager")).isEqualTo(1.0);
+        assertThat(log.at(Level.WARN, "is down")).isEmpty();
+        assertNoSecretOrBodyLogged(log, List.of(pager, audit), byAlert);
     }
 
     @Test
     @Timeout(180)
-    void shouldDeadLetterEveryUpdateWithItsErrorWhenSinkStaysDownWhileHealthySinkGetsThemAll(
+    void shouldDeadLetterTheWholeQueueAtOnceWhenSinkStaysDownForGiveUpAfterWhileHealthySinkGetsThemAll(
             EmbeddedKafkaBroker broker) throws Exception {
         Topics topics = KafkaSupport.topics(broker, 2);
         Receiver refused = receiver(Receiver.Mode.DOWN);
         Receiver unavailable = receiver(Receiver.Mode.UNAVAILABLE);
         Receiver ok = receiver(Receiver.Mode.UP);
-        DeliveryConfig delivery = new DeliveryConfig(4, Duration.ofMillis(50), Duration.ofMillis(200), 2.0, 0.5,
-                Duration.ofSeconds(5), null, null, Duration.ofSeconds(5));
+        Duration giveUpAfter = Duration.ofSeconds(5);
+        DeliveryConfig delivery = new DeliveryConfig(giveUpAfter, null, Duration.ofMillis(50), Duration.ofMillis(500),
+                2.0, 0.5, Duration.ofSeconds(5), null, null, Duration.ofSeconds(5));
         List<List<Alert>> byAlert = updates(6, List.of("refused", "unavailable", "ok"));
         List<Alert> input = byAlert.stream().flatMap(List::stream).toList();
         int total = input.size();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         String group = "down-" + topics.prefix();
+        LogCapture log = logs();
+        // Everything is on the topic before delivery starts, so every update is queued behind the
+        // first one long before that one has failed for giveUpAfter.
+        KafkaSupport.produce(broker, topics.kmsAlerts(), input.stream().map(a -> Map.entry(a.id(), a)).toList());
         Map<String, ObservedSink> sinks = start(broker, topics, group, delivery, registry,
                 Map.of("refused", refused, "unavailable", unavailable, "ok", ok));
-        KafkaSupport.produce(broker, topics.kmsAlerts(), input.stream().map(a -> Map.entry(a.id(), a)).toList());
 
         List<UndeliverableAlert> dead = KafkaSupport.readUntil(broker, topics.kmsAlertsUndeliverable(),
                 l -> l.size() >= 2 * total, Duration.ofSeconds(120));
+        Instant allDead = Instant.now();
         await(Duration.ofSeconds(30), "ok received every update", () -> ok.accepted().size() >= total);
         await(Duration.ofSeconds(30), "offsets committed", () -> committedAll(broker, group + "-delivery",
                 topics.kmsAlerts().name(), 2));
 
         assertThat(dead).hasSize(2 * total);
         Map<String, List<String>> written = perAlert(input, Alert::id, WebhookSink::updateKey);
+        Instant firstTry = Instant.MAX;
         for (String sink : List.of("refused", "unavailable")) {
+            String error = sink.equals("refused") ? "refused: ConnectException connection refused or host unreachable"
+                    : "unavailable: HTTP 503 service unavailable";
+            ObservedSink observed = sinks.get(sink);
+            Instant first = observed.attemptTimes().get(0);
+            firstTry = first.isBefore(firstTry) ? first : firstTry;
             List<UndeliverableAlert> mine = dead.stream().filter(u -> u.sink().equals(sink)).toList();
-            assertThat(mine).hasSize(total).allSatisfy(u -> {
-                assertThat(u.attempts()).isEqualTo(4);
-                assertThat(u.lastAttempt()).isNotNull();
-                assertThat(u.error()).isEqualTo(sink.equals("refused")
-                        ? "refused: ConnectException connection refused or host unreachable"
-                        : "unavailable: HTTP 503 service unavailable");
-            });
+            assertThat(mine).hasSize(total);
             // None lost, and one alert's dead letters are in the order its updates were written.
             assertThat(perAlert(mine, u -> u.alert().id(), u -> WebhookSink.updateKey(u.alert()))).isEqualTo(written);
 
-            assertThat(sinks.get(sink).attempts()).isEqualTo(4 * total);
+            // Only the first update was tried: for giveUpAfter, with backoff up to maxBackoff.
+            List<UndeliverableAlert> triedOnes = mine.stream().filter(u -> u.attempts() > 0).toList();
+            assertThat(triedOnes).hasSize(1);
+            UndeliverableAlert tried = triedOnes.get(0);
+            assertThat(tried.alert()).isEqualTo(observed.firstAlert());
+            assertThat(tried.error()).isEqualTo(error);
+            assertThat(tried.attempts()).isEqualTo(observed.attempts()).isGreaterThanOrEqualTo(3);
+            assertThat(tried.lastAttempt()).isAfterOrEqualTo(first.plus(giveUpAfter).minusMillis(50))
+                    .isBefore(first.plus(giveUpAfter).plus(delivery.attemptTimeout()));
+            // The rest went with it when the sink was taken as down, untried, carrying its error.
+            assertThat(mine).filteredOn(u -> u != tried).hasSize(total - 1).allSatisfy(u -> {
+                assertThat(u.attempts()).isZero();
+                assertThat(u.lastAttempt()).isNull();
+                assertThat(u.error()).startsWith(error + " (sink down since ").endsWith(", not attempted)");
+            });
+
             assertThat(counter(registry, AlertsMetrics.UNDELIVERABLE, sink)).isEqualTo(total);
             assertThat(sent(registry, sink, "failure")).isEqualTo(total);
             assertThat(sent(registry, sink, "success")).isZero();
-            assertThat(counter(registry, AlertsMetrics.RETRIED, sink)).isEqualTo(3 * total);
+            assertThat(counter(registry, AlertsMetrics.RETRIED, sink)).isEqualTo(tried.attempts() - 1);
+            assertThat(sinkUp(registry, sink)).isZero();
+            assertThat(log.at(Level.WARN, "Sink " + sink + " is down")).hasSize(1);
         }
-        assertThat(unavailable.answered(503)).isEqualTo(4L * total);
+        assertThat(unavailable.answered(503)).isEqualTo(sinks.get("unavailable").attempts());
         assertThat(refused.requests()).isEmpty();
+        // All dead letters within about one giveUpAfter of the first try, where one budget per
+        // update would have taken total × giveUpAfter (150 s).
+        assertThat(Duration.between(firstTry, allDead)).isLessThan(giveUpAfter.plusSeconds(10));
 
+        // The healthy sink had every update while the dead ones were still within giveUpAfter.
         assertThat(ok.accepted()).hasSize(total);
+        assertThat(ok.accepted()).allSatisfy(r -> assertThat(r.at()).isBefore(sinks.get("refused").attemptTimes()
+                .get(0).plus(giveUpAfter)));
         assertThat(perAlert(ok.accepted(), Receiver.Request::alertId, Receiver.Request::update)).isEqualTo(written);
         assertThat(sent(registry, "ok", "success")).isEqualTo(total);
         assertThat(counter(registry, AlertsMetrics.RETRIED, "ok")).isZero();
         assertThat(counter(registry, AlertsMetrics.UNDELIVERABLE, "ok")).isZero();
+        assertThat(sinkUp(registry, "ok")).isEqualTo(1.0);
+        assertThat(log.at(Level.INFO, "is up again")).isEmpty();
+        assertNoSecretOrBodyLogged(log, List.of(refused, unavailable, ok), byAlert);
     }
 
-    /**
-     * Retries scaled to an outage: backoff from 100 ms doubling up to a tenth of the outage, half
-     * jitter, and as many attempts as it takes for the shortest waits to add up to three outages.
-     */
-    static DeliveryConfig scaledTo(Duration outage) {
-        Duration maxBackoff = Duration.ofMillis(Math.max(200, Math.min(30_000, outage.toMillis() / 10)));
-        DeliveryConfig probe = new DeliveryConfig(1, Duration.ofMillis(100), maxBackoff, 2.0, 0.5, null, null, null,
-                null);
-        int attempts = 1;
-        for (long budget = 0; budget < 3 * outage.toMillis(); attempts++) {
-            budget += probe.backoff(attempts, 1.0).toMillis();
+    @Test
+    @Timeout(180)
+    void shouldCloseTheCircuitWhenADownSinkAnswersAProbeAndDeliverInOrderAgain(EmbeddedKafkaBroker broker)
+            throws Exception {
+        Topics topics = KafkaSupport.topics(broker, 2);
+        Receiver pager = receiver(Receiver.Mode.DOWN);
+        Receiver ok = receiver(Receiver.Mode.UP);
+        DeliveryConfig delivery = new DeliveryConfig(Duration.ofSeconds(2), null, Duration.ofMillis(50),
+                Duration.ofMillis(300), 2.0, 0.5, Duration.ofSeconds(5), null, null, Duration.ofSeconds(5));
+        List<List<Alert>> byAlert = updates(4, List.of("pager", "ok"));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        String group = "probe-" + topics.prefix();
+        LogCapture log = logs();
+        Map<String, ObservedSink> sinks = start(broker, topics, group, delivery, registry,
+                Map.of("pager", pager, "ok", ok));
+
+        produceRound(broker, topics, byAlert, 0);
+        await(Duration.ofSeconds(30), "pager taken as down", () -> sinkUp(registry, "pager") == 0.0);
+        KafkaSupport.readUntil(broker, topics.kmsAlertsUndeliverable(), l -> l.size() >= byAlert.size(),
+                Duration.ofSeconds(30));
+
+        // Back up: alerts until a probe has gone through (one is due at most maxBackoff after the last).
+        pager.switchTo(Receiver.Mode.UP);
+        List<Alert> probes = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (sinkUp(registry, "pager") == 0.0) {
+            assertThat(System.nanoTime()).as("a probe closed the circuit within 30 s").isLessThan(deadline);
+            Alert probe = Detections.fire().fingerprint("fp-probe-" + probes.size())
+                    .alert(AlertTopology.alertId("fp-probe-" + probes.size(), Detections.T0), List.of("pager", "ok"));
+            probes.add(probe);
+            KafkaSupport.produce(broker, topics.kmsAlerts(), List.of(Map.entry(probe.id(), probe)));
+            long until = System.nanoTime() + delivery.maxBackoff().toNanos();
+            while (sinkUp(registry, "pager") == 0.0 && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
         }
-        return new DeliveryConfig(attempts, probe.initialBackoff(), maxBackoff, 2.0, 0.5, Duration.ofSeconds(5), null,
-                null, Duration.ofSeconds(5));
+        for (int round = 1; round < 5; round++) {
+            produceRound(broker, topics, byAlert, round);
+        }
+        int later = byAlert.size() * 4;
+        Set<String> ids = byAlert.stream().map(l -> l.get(0).id()).collect(Collectors.toSet());
+        await(Duration.ofSeconds(60), "pager received every later update",
+                () -> pager.accepted().stream().filter(r -> ids.contains(r.alertId())).count() >= later);
+        await(Duration.ofSeconds(30), "ok received every update and probe",
+                () -> ok.accepted().size() >= byAlert.size() * 5 + probes.size());
+        await(Duration.ofSeconds(30), "offsets committed", () -> committedAll(broker, group + "-delivery",
+                topics.kmsAlerts().name(), 2));
+
+        List<String> acceptedProbes = pager.accepted().stream().map(Receiver.Request::alertId)
+                .filter(id -> probes.stream().anyMatch(p -> p.id().equals(id))).toList();
+        assertThat(acceptedProbes).as("the probe that closed the circuit").isNotEmpty();
+        List<Alert> laterUpdates = byAlert.stream().flatMap(l -> l.subList(1, l.size()).stream()).toList();
+        List<Receiver.Request> laterAccepted = pager.accepted().stream()
+                .filter(r -> !acceptedProbes.contains(r.alertId())).toList();
+        assertThat(perAlert(laterAccepted, Receiver.Request::alertId, Receiver.Request::update))
+                .isEqualTo(perAlert(laterUpdates, Alert::id, WebhookSink::updateKey));
+
+        List<String> expectedDead = new ArrayList<>(updateKeys(byAlert.stream().map(l -> l.get(0)).toList()));
+        probes.stream().filter(p -> !acceptedProbes.contains(p.id())).map(WebhookSink::updateKey)
+                .forEach(expectedDead::add);
+        List<UndeliverableAlert> dead = KafkaSupport.readUntil(broker, topics.kmsAlertsUndeliverable(),
+                l -> l.size() >= expectedDead.size(), Duration.ofSeconds(30));
+        assertThat(dead).allSatisfy(u -> {
+            assertThat(u.sink()).isEqualTo("pager");
+            assertThat(u.error()).startsWith("pager: ConnectException connection refused or host unreachable");
+        });
+        assertThat(dead).extracting(u -> WebhookSink.updateKey(u.alert()))
+                .containsExactlyInAnyOrderElementsOf(expectedDead);
+
+        assertThat(sinkUp(registry, "pager")).isEqualTo(1.0);
+        assertThat(sent(registry, "pager", "success")).isEqualTo(later + acceptedProbes.size());
+        assertThat(counter(registry, AlertsMetrics.UNDELIVERABLE, "pager")).isEqualTo(expectedDead.size());
+        assertThat(ok.accepted()).hasSize(byAlert.size() * 5 + probes.size());
+        assertThat(sinks.get("pager").failures()).allSatisfy(e -> assertThat(e)
+                .isEqualTo("pager: ConnectException connection refused or host unreachable"));
+        assertThat(log.at(Level.WARN, "Sink pager is down")).hasSize(1);
+        assertThat(log.at(Level.INFO, "Sink pager is up again")).hasSize(1);
+        assertNoSecretOrBodyLogged(log, List.of(pager, ok), byAlert);
+    }
+
+    @Test
+    @Timeout(180)
+    void shouldShedNewAlertsAsQueueFullWhenAFailingSinkHasMaxQueuedWaitingWhileOthersGoOn(EmbeddedKafkaBroker broker)
+            throws Exception {
+        Topics topics = KafkaSupport.topics(broker, 1);
+        Receiver pager = receiver(Receiver.Mode.UNAVAILABLE);
+        Receiver ok = receiver(Receiver.Mode.UP);
+        DeliveryConfig delivery = new DeliveryConfig(Duration.ofSeconds(60), null, Duration.ofMillis(50),
+                Duration.ofMillis(300), 2.0, 0.5, Duration.ofSeconds(5), null, 3, Duration.ofSeconds(5));
+        List<Alert> alerts = updates(10, List.of("pager", "ok")).stream().map(l -> l.get(0)).toList();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        String group = "shed-" + topics.prefix();
+        LogCapture log = logs();
+        Map<String, ObservedSink> sinks = start(broker, topics, group, delivery, registry,
+                Map.of("pager", pager, "ok", ok));
+
+        KafkaSupport.produce(broker, topics.kmsAlerts(), List.of(Map.entry(alerts.get(0).id(), alerts.get(0))));
+        await(Duration.ofSeconds(30), "pager failing on the first alert", () -> sinks.get("pager").attempts() >= 2);
+        KafkaSupport.produce(broker, topics.kmsAlerts(), alerts.subList(1, 10).stream()
+                .map(a -> Map.entry(a.id(), a)).toList());
+
+        // One alert being retried, three waiting; the other six are shed, and ok is not held up.
+        List<UndeliverableAlert> dead = KafkaSupport.readUntil(broker, topics.kmsAlertsUndeliverable(),
+                l -> l.size() >= 6, Duration.ofSeconds(30));
+        await(Duration.ofSeconds(30), "ok received every alert", () -> ok.accepted().size() >= 10);
+        assertThat(pager.accepted()).isEmpty();
+        assertThat(dead).extracting(u -> u.alert().id())
+                .containsExactlyElementsOf(alerts.subList(4, 10).stream().map(Alert::id).toList());
+        assertThat(dead).allSatisfy(u -> {
+            assertThat(u.sink()).isEqualTo("pager");
+            assertThat(u.attempts()).isZero();
+            assertThat(u.error()).isEqualTo("pager: queue full, 3 alerts waiting on a failing sink "
+                    + "(last error: pager: HTTP 503 service unavailable)");
+        });
+        assertThat(sinkUp(registry, "pager")).as("failing, not down").isEqualTo(1.0);
+
+        pager.switchTo(Receiver.Mode.UP);
+        await(Duration.ofSeconds(30), "pager received the alerts it kept", () -> pager.accepted().size() >= 4);
+        await(Duration.ofSeconds(30), "offsets committed", () -> committedAll(broker, group + "-delivery",
+                topics.kmsAlerts().name(), 1));
+
+        assertThat(pager.accepted()).extracting(Receiver.Request::alertId)
+                .containsExactlyElementsOf(alerts.subList(0, 4).stream().map(Alert::id).toList());
+        assertThat(ok.accepted()).extracting(Receiver.Request::alertId)
+                .containsExactlyElementsOf(alerts.stream().map(Alert::id).toList());
+        assertThat(endOffsets(broker, topics.kmsAlertsUndeliverable().name(), 1)).isEqualTo(6);
+        assertThat(counter(registry, AlertsMetrics.UNDELIVERABLE, "pager")).isEqualTo(6);
+        assertThat(sent(registry, "pager", "success")).isEqualTo(4);
+        assertThat(log.at(Level.WARN, "Sink pager is failing with 3 alerts waiting")).hasSize(1);
+        assertThat(log.at(Level.WARN, "is down")).isEmpty();
+    }
+
+    private LogCapture logs() {
+        LogCapture capture = new LogCapture(AlertDelivery.class);
+        open.add(capture);
+        return capture;
+    }
+
+    private static double sinkUp(SimpleMeterRegistry registry, String sink) {
+        return registry.get(AlertsMetrics.SINK_UP).tag("sink", sink).gauge().value();
+    }
+
+    /** Logs name sinks and alert ids only: no receiver address, and nothing of an alert's body. */
+    private static void assertNoSecretOrBodyLogged(LogCapture log, List<Receiver> receivers, List<List<Alert>> byAlert) {
+        List<String> forbidden = new ArrayList<>(List.of("http://", "/hook"));
+        receivers.forEach(r -> forbidden.add(":" + r.url().getPort()));
+        byAlert.stream().flatMap(List::stream).forEach(a -> {
+            forbidden.add(a.title());
+            forbidden.add(a.summary());
+            forbidden.add(a.keyArn());
+        });
+        assertThat(log.lines()).allSatisfy(line -> assertThat(line.message()).doesNotContain(forbidden));
     }
 
     private Receiver receiver(Receiver.Mode mode) throws IOException {
@@ -339,6 +519,8 @@ class SinkOutageIT {
     private static final class ObservedSink implements AlertSink {
         private final AlertSink sink;
         private final AtomicInteger attempts = new AtomicInteger();
+        private final ConcurrentLinkedQueue<Instant> attemptTimes = new ConcurrentLinkedQueue<>();
+        private volatile Alert firstAlert;
         private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
 
         ObservedSink(AlertSink sink) {
@@ -352,7 +534,10 @@ class SinkOutageIT {
 
         @Override
         public void deliver(Alert alert) {
-            attempts.incrementAndGet();
+            if (attempts.getAndIncrement() == 0) {
+                firstAlert = alert;
+            }
+            attemptTimes.add(Instant.now());
             try {
                 sink.deliver(alert);
             } catch (RuntimeException e) {
@@ -363,6 +548,14 @@ class SinkOutageIT {
 
         int attempts() {
             return attempts.get();
+        }
+
+        List<Instant> attemptTimes() {
+            return List.copyOf(attemptTimes);
+        }
+
+        Alert firstAlert() {
+            return firstAlert;
         }
 
         List<String> failures() {
