@@ -13,8 +13,8 @@ import java.util.Map;
  * The secrets a test knows it produced (plaintext data keys, decrypted payloads, key material, secret access keys),
  * in every encoding a log line, a record or a metric could carry them in, and a scan of text for any of them.
  *
- * <p>Bytes are looked for as standard base64, URL-safe base64 without padding, and lower- and upper-case hex;
- * text also as itself. Values shorter than {@value #MIN_BYTES} bytes (or characters) are not kept: they would
+ * <p>Bytes are looked for as standard base64, URL-safe base64 without padding, lower- and upper-case hex, and as
+ * themselves (to find those, scan binary data decoded as ISO-8859-1, one character per byte); text also as itself. Values shorter than {@value #MIN_BYTES} bytes (or characters) are not kept: they would
  * match by chance. A scan reports where and which secret (by its label), never the secret itself, so that a
  * failing test does not print what it protects. Thread-safe.
  */
@@ -40,6 +40,7 @@ public final class SecretScanner {
         String hex = HexFormat.of().formatHex(secret);
         put(hex, label + " (hex)");
         put(hex.toUpperCase(Locale.ROOT), label + " (HEX)");
+        put(new String(secret, StandardCharsets.ISO_8859_1), label + " (raw bytes)");
     }
 
     /** Remembers a textual secret (a secret access key, a text plaintext) as itself and in its encodings. */

@@ -24,6 +24,10 @@ class SecretScannerTest {
         assertThat(scanner.scan("log", "x" + HexFormat.of().formatHex(DATA_KEY))).containsExactly("log: data key (hex) at 1");
         assertThat(scanner.scan("log", HexFormat.of().formatHex(DATA_KEY).toUpperCase(Locale.ROOT)))
                 .containsExactly("log: data key (HEX) at 0");
+        byte[] record = new byte[DATA_KEY.length + 3];
+        System.arraycopy(DATA_KEY, 0, record, 3, DATA_KEY.length);
+        assertThat(scanner.scan("record", new String(record, StandardCharsets.ISO_8859_1)))
+                .containsExactly("record: data key (raw bytes) at 3");
     }
 
     @Test
