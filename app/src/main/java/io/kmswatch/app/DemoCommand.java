@@ -11,9 +11,15 @@ import io.kmswatch.events.ScenarioLabel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -69,13 +75,26 @@ final class DemoCommand implements Callable<Integer> {
             description = "How often to print the status line (default ${DEFAULT-VALUE}).")
     Duration statusEvery;
 
+    @Option(names = "--bind", defaultValue = "127.0.0.1",
+            description = {"Address the KMS emulator and /metrics listen on (default ${DEFAULT-VALUE}).",
+                "Anything but a loopback address lets whoever reaches it use the emulator's keys, and is warned about."})
+    String bind;
+
+    /**
+     * Leak tests only: the simulated organisation's plaintexts (data keys, Decrypt outputs, Encrypt inputs,
+     * imported key material) in hex, one per line, so that a test can look for them in logs, records and
+     * metrics. They protect nothing (the whole organisation is simulated), and nothing else ever writes them.
+     */
+    @Option(names = "--record-plaintexts", hidden = true)
+    Path plaintextsFile;
+
     @Override
     public Integer call() throws Exception {
         Path work = Files.createTempDirectory("kmswatch-demo-");
         KmswatchConfig defaults = KmswatchConfig.defaults();
         KmswatchConfig config = new KmswatchConfig(work, defaults.kafka(), defaults.sources(),
                 SimulatedOrganisation.detections(TrafficProfile.defaults()),
-                defaults.alerts(), defaults.streams(), new KmswatchConfig.Metrics(metricsPort, "127.0.0.1"));
+                defaults.alerts(), defaults.streams(), new KmswatchConfig.Metrics(metricsPort, bind));
         AlertsConfig alerts = config.alerts().withShortcutSinks(sinks.stream().map(SinkSpec::parse).toList());
         Path labelFile = labels != null ? labels : work.resolve("labels.jsonl");
         TrafficConfig traffic = new TrafficConfig(seed, rate,
@@ -86,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.flush();
         try (Lifecycle life = new Lifecycle()) {
             life.manage(() -> DirectoryCleaner.delete(work));
-            MetricsEndpoint metrics = life.manage(MetricsEndpoint.start("127.0.0.1", metricsPort));
+            MetricsEndpoint metrics = life.manage(MetricsEndpoint.start(bind, metricsPort));
             Pipeline pipeline = life.manage(Pipeline.connect(config, metrics));
             pipeline.startDetect("kmswatch-detect");
             pipeline.startAlerts("kmswatch-alerts", alerts);
@@ -96,10 +115,12 @@ final class DemoCommand implements Callable<Integer> {
                     pipeline.kafkaClientProperties(), pipeline.topics().kmsScenarioLabels().keySerde().serializer(),
                     pipeline.topics().kmsScenarioLabels().valueSerde().serializer()));
             KmsEmulator emulator = life.manage(KmsEmulator.start(
-                    TrafficGenerator.emulatorConfig(traffic, EmulatorConfig.defaults().withPort(emulatorPort))));
+                    TrafficGenerator.emulatorConfig(traffic, EmulatorConfig.defaults().withPort(emulatorPort)
+                            .withBind(bind))));
             metrics.bind(emulator.metrics());
             emulator.addListener(pipeline.emulatorFeed());
 
+            PlaintextRecorder recorder = plaintextsFile == null ? null : life.manage(new PlaintextRecorder(plaintextsFile));
             AtomicLong injected = new AtomicLong();
             TrafficGenerator generator = life.manage(new TrafficGenerator(traffic, emulator, label -> {
                 labelProducer.send(new ProducerRecord<>(pipeline.topics().kmsScenarioLabels().name(), label.scenarioId(), label));
@@ -108,6 +129,9 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }));
             metrics.bind(generator.metrics());
+            if (recorder != null) {
+                generator.tapPlaintexts(recorder::record);
+            }
             Thread trafficThread = new Thread(() -> {
                 try {
                     generator.run();
@@ -152,6 +176,37 @@ final class DemoCommand implements Callable<Integer> {
 
     private static String trimmed(double d) {
         return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+    }
+
+    /** Writes each plaintext it is shown as one hex line to a new owner-only file (see {@code --record-plaintexts}). */
+    static final class PlaintextRecorder implements AutoCloseable {
+        private final BufferedWriter out;
+        private boolean closed;
+
+        PlaintextRecorder(Path file) throws IOException {
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            this.out = Files.newBufferedWriter(file, StandardCharsets.US_ASCII);
+        }
+
+        synchronized void record(byte[] plaintext) {
+            if (closed) {
+                return;
+            }
+            try {
+                out.write(HexFormat.of().formatHex(plaintext));
+                out.newLine();
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public synchronized void close() throws IOException {
+            closed = true;
+            out.close();
+        }
     }
 
     /** The one-line status: events/s into kms-events, detections, alerts. */

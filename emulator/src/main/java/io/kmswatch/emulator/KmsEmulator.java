@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -123,6 +124,19 @@ public final class KmsEmulator implements AutoCloseable {
 
     public int port() {
         return server.address().getPort();
+    }
+
+    /**
+     * The address the server socket is bound to: {@code 127.0.0.1} unless the configuration's {@code bind} says
+     * otherwise (which is warned about when it is not a loopback address).
+     */
+    public InetSocketAddress boundAddress() {
+        return server.address();
+    }
+
+    /** The key store, for tests in this package that must see key material to prove it never leaks. */
+    KeyStore store() {
+        return store;
     }
 
     /** Subscribes to every CloudTrail record from now on (thread-safe; must not block). */

@@ -11,11 +11,13 @@ import io.kmswatch.emulator.api.KmsErrorCode;
 import io.kmswatch.emulator.api.KmsServiceException;
 import io.kmswatch.emulator.api.OperationHandler;
 import io.kmswatch.emulator.api.Services;
+import io.kmswatch.emulator.sigv4.ClaimedCredential;
 import io.kmswatch.emulator.sigv4.SigV4Exception;
 import io.kmswatch.emulator.sigv4.SigV4Verifier;
 import io.kmswatch.emulator.sigv4.SignedRequest;
 import io.kmswatch.emulator.sigv4.VerifiedRequest;
 import io.kmswatch.emulator.trail.LookupEventsHandler;
+import io.kmswatch.emulator.trail.RefusedRequest;
 import io.kmswatch.events.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -37,7 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The wire protocol: {@code POST /} with {@code X-Amz-Target: TrentService.<Op>} (or CloudTrail's
  * LookupEvents target) and an {@code application/x-amz-json-1.1} body. Each request goes SigV4 verification →
- * caller → handler → CloudTrail record → response. Errors are {@code {"__type","message"}} with AWS's status
+ * caller → handler → CloudTrail record → response; a KMS request refused on the way (bad or missing signature,
+ * unknown access key, a forbidden via-service header) gets a CloudTrail record too, with its error. Errors are {@code {"__type","message"}} with AWS's status
  * (also in {@code x-amzn-ErrorType}); bad input never produces a 500 or a stack trace. Runs on the JDK
  * {@link HttpServer} (HTTP/1.1 keep-alive) with a bounded thread pool; when the queue is full the accepting
  * thread runs the request itself, which slows accepting down instead of dropping connections.
@@ -67,6 +71,9 @@ public final class KmsHttpServer implements AutoCloseable {
     private final EmulatorMetrics metrics;
     private final LookupEventsHandler lookup;
     private final int maxBody;
+    /** Receives the records of refusals that no configured principal can be held to (unknown access keys). */
+    private final String homeAccount;
+    private final String defaultRegion;
 
     KmsHttpServer(EmulatorConfig config, Services services, Map<String, OperationHandler<?, ?>> handlers,
                   SigV4Verifier verifier, EmulatorMetrics metrics) throws IOException {
@@ -76,6 +83,8 @@ public final class KmsHttpServer implements AutoCloseable {
         this.metrics = metrics;
         this.lookup = new LookupEventsHandler(services.trail().store());
         this.maxBody = config.maxBodyBytes();
+        this.homeAccount = config.accounts().get(0).id();
+        this.defaultRegion = config.region();
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(config.threads(), config.threads(), 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(4096), r -> {
@@ -169,11 +178,16 @@ public final class KmsHttpServer implements AutoCloseable {
             verified = verifier.verify(new SignedRequest(ex.getRequestMethod(), ex.getRequestURI().getRawPath(),
                     ex.getRequestURI().getRawQuery(), ex.getRequestHeaders(), body));
         } catch (SigV4Exception e) {
+            auditRefusal(ex, requestId, target, null, e.awsErrorType(), e.getMessage());
             throw new KmsServiceException(authCode(e), e.awsErrorType(), e.getMessage());
         }
-        Caller caller = services.identities().caller(verified.accessKeyId()).orElseThrow(() ->
-                new KmsServiceException(KmsErrorCode.UNRECOGNIZED_CLIENT,
-                        "The security token included in the request is invalid."));
+        Optional<Caller> known = services.identities().caller(verified.accessKeyId());
+        if (known.isEmpty()) {
+            String message = "The security token included in the request is invalid.";
+            auditRefusal(ex, requestId, target, null, KmsErrorCode.UNRECOGNIZED_CLIENT.type(), message);
+            throw new KmsServiceException(KmsErrorCode.UNRECOGNIZED_CLIENT, message);
+        }
+        Caller caller = known.get();
         String region = verified.region();
         String sourceIp = ex.getRemoteAddress().getAddress().getHostAddress();
         String userAgent = ex.getRequestHeaders().getFirst("User-Agent");
@@ -192,12 +206,47 @@ public final class KmsHttpServer implements AutoCloseable {
         }
         String via = ex.getRequestHeaders().getFirst(VIA_SERVICE_HEADER);
         if (via != null && !caller.viaServices().contains(via)) {
-            throw new KmsServiceException(KmsErrorCode.ACCESS_DENIED, "User: " + caller.arn()
-                    + " is not configured as a service principal that may call through " + via);
+            String message = "User: " + caller.arn() + " is not configured as a service principal that may call "
+                    + "through " + via;
+            auditRefusal(ex, requestId, target, caller, KmsErrorCode.ACCESS_DENIED.type(), message);
+            throw new KmsServiceException(KmsErrorCode.ACCESS_DENIED, message);
         }
         CallContext ctx = new CallContext(services, caller, region, requestId, now, sourceIp, userAgent, via,
                 ex.getRequestHeaders().getFirst("Host"));
         return invoke(handler, ctx, body);
+    }
+
+    /**
+     * Records a KMS request refused before its operation ran, with the access key id it claimed (and that key's
+     * owner when known), so that failed authentication reaches the trail and the pipeline like any failed call.
+     * Only {@code TrentService.*} targets are recorded: the trail is a KMS trail, and the emulator does not
+     * record CloudTrail's own LookupEvents either. A failure to record is logged and never changes the answer.
+     *
+     * @param caller the verified principal (a via-service refusal), or null to look up the claimed key's owner
+     */
+    private void auditRefusal(HttpExchange ex, String requestId, String target, Caller caller, String errorCode,
+                              String errorMessage) {
+        if (target == null || !target.startsWith("TrentService.")) {
+            return;
+        }
+        try {
+            Optional<ClaimedCredential> claim = ClaimedCredential.of(ex.getRequestHeaders());
+            Caller owner = caller != null ? caller
+                    : claim.flatMap(c -> services.identities().caller(c.accessKeyId())).orElse(null);
+            String accessKeyId = caller != null ? caller.accessKeyId()
+                    : claim.map(ClaimedCredential::accessKeyId).orElse(null);
+            String region = claim.map(ClaimedCredential::region).orElse(null);
+            OperationHandler<?, ?> handler = handlers.get(target.substring("TrentService.".length()));
+            services.trail().emitRefusal(new RefusedRequest(handler == null ? "unknown" : handler.operation(),
+                    handler != null && handler.readOnly(), owner, accessKeyId,
+                    owner != null ? owner.accountId() : homeAccount, region != null ? region : defaultRegion,
+                    ex.getRemoteAddress().getAddress().getHostAddress(), ex.getRequestHeaders().getFirst("User-Agent"),
+                    ex.getRequestHeaders().getFirst("Host"), requestId, services.clock().instant(), errorCode,
+                    ClaimedCredential.redact(errorMessage, ex.getRequestHeaders())));
+            metrics.trailRecord();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot record the refused request {}: {}", requestId, e.toString());
+        }
     }
 
     private <Q, S> byte[] invoke(OperationHandler<Q, S> handler, CallContext ctx, byte[] body) throws IOException {

@@ -15,6 +15,9 @@ final class TrailRecords {
     private static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     private static final Set<String> NEVER_LOGGED = Set.of("plaintext", "ciphertextBlob", "message", "signature",
             "mac", "privateKeyPlaintext", "encryptedKeyMaterial", "importToken");
+    /** Errors of requests refused before any operation ran: the caller may be unknown. */
+    static final Set<String> AUTHENTICATION_ERRORS = Set.of("MissingAuthenticationTokenException",
+            "IncompleteSignatureException", "UnrecognizedClientException", "InvalidSignatureException");
 
     private TrailRecords() {
     }
@@ -34,7 +37,16 @@ final class TrailRecords {
         assertThat(e.recipientAccountId()).matches("\\d{12}");
         assertThat(t.has("requestParameters")).isTrue();
         assertThat(t.has("responseElements")).isTrue();
-        assertThat(t.path("userIdentity").path("accountId").asText()).matches("\\d{12}");
+        boolean unknownCaller = "Unknown".equals(t.path("userIdentity").path("type").asText());
+        if (unknownCaller) {
+            assertThat(e.errorCode()).as("only a refused request has an unknown caller").isIn(AUTHENTICATION_ERRORS);
+            assertThat(t.path("userIdentity").has("accountId")).isFalse();
+            assertThat(t.path("userIdentity").has("arn")).isFalse();
+            assertThat(e.resources()).isEmpty();
+            assertThat(t.path("requestParameters").isNull()).isTrue();
+        } else {
+            assertThat(t.path("userIdentity").path("accountId").asText()).matches("\\d{12}");
+        }
         for (Resource r : e.resources()) {
             assertThat(KeyArns.isKeyArn(r.arn())).as("resource ARN %s", r.arn()).isTrue();
             assertThat(r.type()).isEqualTo("AWS::KMS::Key");
@@ -42,8 +54,10 @@ final class TrailRecords {
         }
         if ("AwsApiCall".equals(e.eventType())) {
             assertThat(e.requestId()).matches(UUID);
-            assertThat(t.path("userIdentity").path("type").asText()).isIn("IAMUser", "AssumedRole", "Root");
-            assertThat(e.userIdentity().arn()).startsWith("arn:aws:");
+            if (!unknownCaller) {
+                assertThat(t.path("userIdentity").path("type").asText()).isIn("IAMUser", "AssumedRole", "Root");
+                assertThat(e.userIdentity().arn()).startsWith("arn:aws:");
+            }
             assertThat(e.sourceIpAddress()).isNotBlank();
             if (e.userIdentity().invokedBy() == null) {
                 assertThat(t.path("tlsDetails").path("tlsVersion").asText()).startsWith("TLS");

@@ -8,6 +8,8 @@ import io.kmswatch.emulator.state.Grant;
 import io.kmswatch.emulator.state.KeyStore;
 import io.kmswatch.emulator.state.KmsKey;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,7 +20,7 @@ import java.util.Map;
  * Asks the {@link PolicyEvaluator} whether a caller may perform an action on a key, supplying the key policy,
  * the caller's IAM policies, the key's grants and the request's condition keys ({@code kms:CallerAccount},
  * {@code kms:ViaService}, {@code aws:SourceIp}, {@code aws:PrincipalArn}, {@code aws:PrincipalAccount},
- * encryption context keys). Cross-account evaluation (key policy AND the caller's IAM policy) is the
+ * {@code aws:CurrentTime} and {@code aws:EpochTime} on the emulator clock, encryption context keys). Cross-account evaluation (key policy AND the caller's IAM policy) is the
  * evaluator's; this class only turns a denial into AWS's {@code AccessDeniedException}.
  */
 public final class Authorizer {
@@ -44,6 +46,11 @@ public final class Authorizer {
         context.put("aws:PrincipalArn", List.of(c.policyArn()));
         context.put("aws:PrincipalAccount", List.of(c.accountId()));
         context.put("aws:PrincipalType", List.of(c.type()));
+        // Global keys AWS puts in every request context, on the emulator clock: without them a policy that
+        // denies after a date ("DateGreaterThan aws:CurrentTime") would never deny.
+        Instant now = ctx.now() != null ? ctx.now() : ctx.services().clock().instant();
+        context.put("aws:CurrentTime", List.of(now.truncatedTo(ChronoUnit.SECONDS).toString()));
+        context.put("aws:EpochTime", List.of(Long.toString(now.getEpochSecond())));
         if (ctx.viaService() != null) {
             context.put("kms:ViaService", List.of(ctx.viaServiceCondition()));
             context.put("aws:ViaAWSService", List.of("true"));

@@ -30,13 +30,15 @@ public final class Blob {
     }
 
     /**
-     * Decodes a base64 wire value.
+     * Decodes a base64 wire value: the standard alphabet, padding optional. Anything else (spaces, line breaks, the
+     * URL-safe {@code -} and {@code _}, text that was never encoded) is refused rather than skipped, as a lenient
+     * decoder would silently encrypt other bytes than the client meant.
      *
      * @throws IllegalArgumentException when the text is not base64
      */
     @JsonCreator
     public static Blob fromBase64(String base64) {
-        return new Blob(Base64.getMimeDecoder().decode(base64));
+        return new Blob(Base64.getDecoder().decode(base64));
     }
 
     @JsonValue

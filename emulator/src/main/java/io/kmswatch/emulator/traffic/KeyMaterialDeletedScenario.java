@@ -60,6 +60,7 @@ final class KeyMaterialDeletedScenario implements Scenario {
     private static void importMaterial(TrafficContext ctx, String admin, String alias, GetParametersForImportResponse params) {
         byte[] material = new byte[32];
         new java.security.SecureRandom().nextBytes(material);
+        ctx.tapPlaintext(material);
         byte[] wrapped;
         try {
             PublicKey wrappingKey = KeyFactory.getInstance("RSA").generatePublic(

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -55,12 +56,22 @@ final class TrafficContext implements AutoCloseable {
     private long failures;
 
     private Instant lastServerTime;
+    private final Consumer<byte[]> plaintextTap;
 
-    TrafficContext(TrafficWorld world, URI endpoint, TrafficMetrics metrics, long seed) {
+    /** @param plaintextTap receives every plaintext the clients handle (see {@link PlaintextTap}), or null */
+    TrafficContext(TrafficWorld world, URI endpoint, TrafficMetrics metrics, long seed, Consumer<byte[]> plaintextTap) {
         this.world = world;
         this.endpoint = endpoint;
         this.metrics = metrics;
         this.random = new Random(seed * 0x9E3779B97F4A7C15L + 7);
+        this.plaintextTap = plaintextTap;
+    }
+
+    /** Shows a plaintext made outside the SDK (raw key material before it is wrapped) to the tap, if any. */
+    void tapPlaintext(byte[] plaintext) {
+        if (plaintextTap != null) {
+            plaintextTap.accept(plaintext);
+        }
     }
 
     TrafficWorld world() {
@@ -183,6 +194,9 @@ final class TrafficContext implements AutoCloseable {
                     c.putAdvancedOption(SdkAdvancedClientOption.USER_AGENT_SUFFIX, "app/" + p.name());
                     if (p.viaService() != null) {
                         c.putHeader(KmsHttpServer.VIA_SERVICE_HEADER, p.viaService());
+                    }
+                    if (plaintextTap != null) {
+                        c.addExecutionInterceptor(new PlaintextTap(plaintextTap));
                     }
                 })
                 .build();

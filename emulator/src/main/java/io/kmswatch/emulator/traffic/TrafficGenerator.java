@@ -77,6 +77,7 @@ public final class TrafficGenerator implements AutoCloseable {
     private final Consumer<ScenarioLabel> labelSink;
     private final TrafficMetrics metrics = new TrafficMetrics();
     private volatile boolean stopped;
+    private volatile Consumer<byte[]> plaintextTap;
 
     /**
      * @param config    the run; never null
@@ -132,6 +133,16 @@ public final class TrafficGenerator implements AutoCloseable {
         return world;
     }
 
+    /**
+     * Shows every plaintext the simulated clients send or receive (Encrypt inputs, Decrypt outputs, data keys,
+     * private keys of data key pairs, random bytes, raw key material before import) to {@code observer}, so that
+     * a leak test knows the secrets of the run. Call before {@link #run()}; without a tap nothing is observed.
+     * The observer runs on the generator thread, must not block, and must copy what it keeps.
+     */
+    public void tapPlaintexts(Consumer<byte[]> observer) {
+        this.plaintextTap = observer;
+    }
+
     /** Meters {@code kmswatch.traffic.calls{workload,outcome}} and {@code kmswatch.traffic.scenarios{type}}. */
     public TrafficMetrics metrics() {
         return metrics;
@@ -148,7 +159,7 @@ public final class TrafficGenerator implements AutoCloseable {
         URI endpoint = emulator != null ? emulator.endpoint() : config.endpoint();
         Clock clock = emulator != null ? emulator.clock() : new CalibratedClock(Instant.now(), config.clockSpeed());
         List<ScenarioLabel> labels = new ArrayList<>();
-        try (TrafficContext ctx = new TrafficContext(world, endpoint, metrics, config.seed());
+        try (TrafficContext ctx = new TrafficContext(world, endpoint, metrics, config.seed(), plaintextTap);
              LabelWriter writer = new LabelWriter(config.labels(), labelSink)) {
             Setup.run(ctx);
             if (clock instanceof CalibratedClock calibrated) {

@@ -23,8 +23,9 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Builds one CloudTrail record per KMS call, allowed or denied, in the shape real KMS records have
- * (eventVersion 1.11; {@code userIdentity} of type IAMUser, AssumedRole or Root, with {@code invokedBy} for
+ * Builds one CloudTrail record per KMS call, allowed, denied or refused for its signature, in the shape real
+ * KMS records have (eventVersion 1.11; {@code userIdentity} of type IAMUser, AssumedRole or Root, or Unknown
+ * for an unknown access key, with {@code invokedBy} for
  * calls through an AWS service; requestParameters/responseElements as KMS logs them, never plaintext or
  * ciphertext; errorCode/errorMessage; resources; requestID; eventID; readOnly; eventCategory; tlsDetails), and
  * the {@code AwsServiceEvent}s the service itself causes (RotateKey, DeleteKey, DeleteExpiredKeyMaterial).
@@ -140,6 +141,54 @@ public final class CloudTrailEmitter implements AutoCloseable {
                     : ctx.hostHeader());
         }
         return r;
+    }
+
+    /**
+     * Emits the record of a request refused before any operation ran (see {@link RefusedRequest}), so that
+     * failed authentication is as visible to the pipeline as a denied call. The record has the call's
+     * {@code errorCode} and {@code errorMessage}, the claimed access key id and the source address;
+     * {@code requestParameters} and {@code responseElements} are null and there are no {@code resources}, as
+     * nothing of the untrusted body is read. The {@code userIdentity} is the owner of the claimed access key
+     * when it is known, else of type {@code Unknown} with only the {@code accessKeyId} (CloudTrail's type for an
+     * identity it cannot determine). Never a secret: the verifier has no use for the secret but the HMAC.
+     *
+     * @return the record emitted
+     */
+    public CloudTrailEvent emitRefusal(RefusedRequest r) {
+        ObjectNode rec = Json.MAPPER.createObjectNode();
+        rec.put("eventVersion", EVENT_VERSION);
+        if (r.caller() != null) {
+            rec.set("userIdentity", userIdentity(r.caller(), null));
+        } else {
+            ObjectNode id = rec.putObject("userIdentity");
+            id.put("type", "Unknown");
+            if (r.accessKeyId() != null) {
+                id.put("accessKeyId", r.accessKeyId());
+            }
+        }
+        rec.put("eventTime", eventTime(r.time()));
+        rec.put("eventSource", "kms.amazonaws.com");
+        rec.put("eventName", r.eventName());
+        rec.put("awsRegion", r.region());
+        rec.put("sourceIPAddress", r.sourceIp());
+        rec.put("userAgent", truncate(r.userAgent(), 1024));
+        rec.put("errorCode", r.errorCode());
+        rec.put("errorMessage", truncate(r.errorMessage(), 1024));
+        rec.putNull("requestParameters");
+        rec.putNull("responseElements");
+        rec.put("requestID", r.requestId());
+        rec.put("eventID", UUID.randomUUID().toString());
+        rec.put("readOnly", r.readOnly());
+        rec.put("eventType", "AwsApiCall");
+        rec.put("managementEvent", true);
+        rec.put("recipientAccountId", r.recipientAccountId());
+        rec.put("eventCategory", "Management");
+        ObjectNode tls = rec.putObject("tlsDetails");
+        tls.put("tlsVersion", "TLSv1.3");
+        tls.put("cipherSuite", "TLS_AES_256_GCM_SHA384");
+        tls.put("clientProvidedHostHeader", r.hostHeader() == null ? "kms." + r.region() + ".amazonaws.com"
+                : truncate(r.hostHeader(), 256));
+        return publish(rec, r.accessKeyId(), r.caller() == null ? null : r.caller().lookupUsername());
     }
 
     /**
