@@ -37,8 +37,14 @@ import java.util.zip.ZipInputStream;
  *
  * <p>Bad input never ends a read with an exception: a record that cannot be read becomes a
  * {@link Rejected} with its location and reason, and reading continues with the next record. Input
- * that breaks the JSON syntax mid-file (a truncated gzip, a cut-off array) yields one rejection for
- * the unreadable remainder. Instances are stateless and thread-safe.
+ * that breaks the JSON syntax mid-file (a truncated gzip, a cut-off array, a NUL or non-UTF-8 byte
+ * between or inside records) yields one rejection for the unreadable remainder, after every record
+ * before the damage; in NDJSON only the damaged line is lost. Input that is not UTF-8 JSON at all
+ * (UTF-16, binary, CSV, an empty file) is one rejection naming what it is.
+ *
+ * <p>The codec has no clock: an {@code eventTime} in the future is read like any other (a replay of
+ * a trail the emulator wrote on its fast clock is in the future); {@code ingest} counts and flags
+ * such records. Instances are stateless and thread-safe.
  */
 public final class CloudTrailCodec {
     /** Records larger than this are rejected (CloudTrail itself caps a record at 256 KB). */
@@ -172,6 +178,11 @@ public final class CloudTrailCodec {
         in.mark(SNIFF_BYTES + 1);
         byte[] head = sniff(in, 256);
         in.reset();
+        String encoding = wideEncoding(head);
+        if (encoding != null) {
+            sink.rejected(new Rejected(name, notUtf8(encoding), head));
+            return Wrapper.UNKNOWN;
+        }
         int first = firstNonSpace(head, 0);
         if (first < 0 && head.length < 256) {
             sink.rejected(new Rejected(name, "empty input: no JSON found", head));
@@ -198,6 +209,47 @@ public final class CloudTrailCodec {
             }
         }
         return readStream(in, name, sink);
+    }
+
+    /**
+     * The name of the UTF-16 or UTF-32 encoding the first bytes are in, or null. JSON text starts with
+     * an ASCII character, so a zero byte beside it means a wide encoding (Jackson would decode it, but
+     * then reports no byte offsets, and records could not be sliced out with their exact bytes).
+     */
+    static String wideEncoding(byte[] b) {
+        if (b.length >= 4 && b[0] == 0 && b[1] == 0 && (b[2] & 0xff) == 0xFE && (b[3] & 0xff) == 0xFF) {
+            return "UTF-32BE";
+        }
+        if (b.length >= 4 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xFE && b[2] == 0 && b[3] == 0) {
+            return "UTF-32LE";
+        }
+        if (b.length >= 2 && (b[0] & 0xff) == 0xFE && (b[1] & 0xff) == 0xFF) {
+            return "UTF-16BE";
+        }
+        if (b.length >= 2 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xFE) {
+            return "UTF-16LE";
+        }
+        if (b.length >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 0 && isJsonStart(b[3])) {
+            return "UTF-32BE";
+        }
+        if (b.length >= 4 && isJsonStart(b[0]) && b[1] == 0 && b[2] == 0 && b[3] == 0) {
+            return "UTF-32LE";
+        }
+        if (b.length >= 2 && b[0] == 0 && isJsonStart(b[1])) {
+            return "UTF-16BE";
+        }
+        if (b.length >= 2 && isJsonStart(b[0]) && b[1] == 0) {
+            return "UTF-16LE";
+        }
+        return null;
+    }
+
+    private static boolean isJsonStart(byte c) {
+        return c == '{' || c == '[' || c == ' ' || c == '\n' || c == '\r' || c == '\t';
+    }
+
+    private static String notUtf8(String encoding) {
+        return "not UTF-8: the input is " + encoding + " (CloudTrail writes UTF-8 JSON)";
     }
 
     /** True when the object at {@code first} opens with {@code "Records"} or {@code "Events"}. */
@@ -237,7 +289,7 @@ public final class CloudTrailCodec {
         if (firstNonSpace(head, nl + 1) < 0) {
             return false;
         }
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(head, first, nl - first)) {
+        try (JsonParser p = RecordParser.FACTORY.createParser(head, first, nl - first)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return false;
             }
@@ -267,9 +319,14 @@ public final class CloudTrailCodec {
 
     /** Reads one complete JSON value held in memory: a record, an envelope, a wrapper. */
     private void readValue(byte[] bytes, String location, Counting sink) {
+        String encoding = wideEncoding(bytes);
+        if (encoding != null) {
+            sink.rejected(new Rejected(location, notUtf8(encoding), bytes));
+            return;
+        }
         try (CapturingInputStream capture = new CapturingInputStream(new java.io.ByteArrayInputStream(bytes),
                 Integer.MAX_VALUE);
-             JsonParser p = Json.MAPPER.getFactory().createParser(capture)) {
+             JsonParser p = RecordParser.FACTORY.createParser(capture)) {
             JsonToken t = p.nextToken();
             Reader reader = new Reader(p, capture, location, sink, false);
             reader.topValue(t);
@@ -286,7 +343,7 @@ public final class CloudTrailCodec {
     private Wrapper readStream(InputStream in, String name, Counting sink) {
         CapturingInputStream capture = new CapturingInputStream(in, maxRecordBytes);
         Reader reader = null;
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(capture)) {
+        try (JsonParser p = RecordParser.FACTORY.createParser(capture)) {
             reader = new Reader(p, capture, name, sink, true);
             JsonToken t;
             while ((t = p.nextToken()) != null) {
@@ -383,6 +440,13 @@ public final class CloudTrailCodec {
             }
             if (f.digest) {
                 wrapper = Wrapper.DIGEST;
+                return;
+            }
+            if (f.duplicateWrapperField != null && (f.embeddedRecord != null || f.detailSpan != null)) {
+                byte[] raw = capture.slice(start, end);
+                sink.rejected(new Rejected(location, "duplicate field '" + f.duplicateWrapperField + "'",
+                        raw != null ? raw : capture.prefix(start, 4096)));
+                capture.keepFrom(end);
                 return;
             }
             if (f.embeddedRecord != null) {
