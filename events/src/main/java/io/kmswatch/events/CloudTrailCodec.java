@@ -145,7 +145,7 @@ public final class CloudTrailCodec {
                 sink.rejected(new Rejected(name, "corrupt gzip header: " + RecordParser.message(e), magic));
                 return Wrapper.UNKNOWN;
             }
-            return readJson(new BufferedInputStream(gz, 64 * 1024), name, sink);
+            return readJson(new BufferedInputStream(new NoReadAhead(gz), 64 * 1024), name, sink);
         }
         if (magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4) {
             readZip(in, name, sink);
@@ -477,8 +477,7 @@ public final class CloudTrailCodec {
                 return;
             }
             if (!f.looksLikeRecord()) {
-                sink.rejected(new Rejected(location,
-                        "not a CloudTrail record: no eventTime, eventName, eventSource or eventID", raw));
+                sink.rejected(new Rejected(location, RecordParser.NOT_A_RECORD, raw));
                 return;
             }
             emit(() -> RecordParser.finish(f, raw, start), location, () -> raw);
@@ -546,6 +545,22 @@ public final class CloudTrailCodec {
                 // the caller owns the stream
             }
         };
+    }
+
+    /**
+     * Reports nothing {@link InputStream#available() available}, so that a {@link BufferedInputStream}
+     * above returns each chunk a damaged gzip stream yields instead of reading on into the failure,
+     * which would drop the chunk with the exception: the records before the damage come through.
+     */
+    private static final class NoReadAhead extends FilterInputStream {
+        NoReadAhead(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int available() {
+            return 0;
+        }
     }
 
     /** Counts what passes to the sink. */

@@ -55,6 +55,8 @@ public final class RecordParser {
                     .maxStringLength(64 * 1024 * 1024)
                     .build())
             .build();
+    /** Why an object that carries none of the fields of a record is refused. */
+    public static final String NOT_A_RECORD = "not a CloudTrail record: no eventTime, eventName, eventSource or eventID";
     /** The earliest eventTime accepted: Kafka record timestamps cannot be negative. */
     public static final Instant MIN_EVENT_TIME = Instant.EPOCH;
     /** The first instant not accepted as an eventTime: four-digit years only. */
@@ -67,6 +69,10 @@ public final class RecordParser {
             .optionalStart().appendPattern(":ss").optionalEnd()
             .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
             .toFormatter();
+
+    /** Jackson's "(start marker at [Source: …; line: 1, column: 12])", which names no byte offset. */
+    private static final java.util.regex.Pattern START_MARKER =
+            java.util.regex.Pattern.compile("\\s*\\(start marker at \\[Source: .*?; line: \\d+, column: \\d+\\]\\)");
 
     private RecordParser() {
     }
@@ -154,6 +160,9 @@ public final class RecordParser {
             Fields f = readObject(p, null);
             if (p.nextToken() != null) {
                 throw new MalformedEventException("trailing content after the record");
+            }
+            if (!f.looksLikeRecord()) {
+                throw new MalformedEventException(NOT_A_RECORD);
             }
             return finish(f, json, 0);
         } catch (IOException e) {
@@ -312,6 +321,11 @@ public final class RecordParser {
             throw new MalformedEventException("eventTime '" + truncate(f.eventTimeText, 40)
                     + "' is out of range: records must fall between 1970-01-01 and 9999-12-31");
         }
+        int invalid = invalidUtf8At(raw);
+        if (invalid >= 0) {
+            // Jackson decodes overlong forms and encoded surrogates without complaint; other readers refuse them
+            throw new MalformedEventException("not UTF-8: invalid byte sequence at byte " + invalid + " of the record");
+        }
         f.raw = raw;
         if (f.eventId == null || f.eventId.isEmpty()) {
             f.eventId = derivedId(raw);
@@ -390,6 +404,59 @@ public final class RecordParser {
             v = v * 10 + (c - '0');
         }
         return v;
+    }
+
+    /**
+     * The offset of the first byte that does not belong to a well-formed UTF-8 sequence (RFC 3629: no
+     * overlong forms, no surrogates, nothing above U+10FFFF), or -1 when all of {@code b} is UTF-8.
+     */
+    public static int invalidUtf8At(byte[] b) {
+        int i = 0;
+        int n = b.length;
+        while (i < n) {
+            int c = b[i] & 0xff;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int len;
+            int min2 = 0x80;
+            int max2 = 0xBF;
+            if (c >= 0xC2 && c <= 0xDF) {
+                len = 2;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                len = 3;
+                if (c == 0xE0) {
+                    min2 = 0xA0; // overlong
+                } else if (c == 0xED) {
+                    max2 = 0x9F; // surrogates
+                }
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                len = 4;
+                if (c == 0xF0) {
+                    min2 = 0x90; // overlong
+                } else if (c == 0xF4) {
+                    max2 = 0x8F; // above U+10FFFF
+                }
+            } else {
+                return i;
+            }
+            if (i + len > n) {
+                return i;
+            }
+            int second = b[i + 1] & 0xff;
+            if (second < min2 || second > max2) {
+                return i;
+            }
+            for (int k = 2; k < len; k++) {
+                int next = b[i + k] & 0xff;
+                if (next < 0x80 || next > 0xBF) {
+                    return i;
+                }
+            }
+            i += len;
+        }
+        return -1;
     }
 
     /** A stable id for a record without {@code eventID}: a UUID-shaped SHA-256 prefix of its bytes. */
@@ -641,7 +708,9 @@ public final class RecordParser {
         }
         if (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe) {
             String where = jpe.getLocation() == null ? "" : " at byte " + jpe.getLocation().getByteOffset();
-            return oneLine(jpe.getOriginalMessage()) + where;
+            String m = jpe.getOriginalMessage() == null ? null
+                    : START_MARKER.matcher(jpe.getOriginalMessage()).replaceAll("");
+            return oneLine(m) + where;
         }
         if (e.getMessage() == null) {
             return e instanceof EOFException ? "unexpected end of input" : e.getClass().getSimpleName();
