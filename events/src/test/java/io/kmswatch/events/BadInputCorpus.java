@@ -434,10 +434,10 @@ public final class BadInputCorpus {
                 .rejects(":line 2", "line longer than " + LIMIT + " bytes");
     }
 
-    /** A 10 MB record: its user agent is 10 MB long. */
+    /** A 10 MB record: 10 MB of additionalEventData. */
     private static String hugeRecord(String id) {
         return CloudTrailFixtures.decrypt().eventId(id).build().rawJson()
-                .replaceFirst("\\{", "{\"userAgent\":\"" + "A".repeat(10 * 1024 * 1024) + "\",");
+                .replaceFirst("\\{", "{\"additionalEventData\":{\"padding\":\"" + "A".repeat(10 * 1024 * 1024) + "\"},");
     }
 
     private static void encodings(List<Case> c) {
