@@ -30,13 +30,19 @@ public final class Blob {
     }
 
     /**
-     * Decodes a base64 wire value.
+     * Decodes a base64 wire value: the standard alphabet, padding optional, nothing else. Line breaks,
+     * spaces, the URL-safe alphabet or stray characters are refused rather than skipped (a lenient
+     * decoder reads {@code "aGk=***"} as {@code "hi"} and {@code "%%%%"} as zero bytes).
      *
      * @throws IllegalArgumentException when the text is not base64
      */
     @JsonCreator
     public static Blob fromBase64(String base64) {
-        return new Blob(Base64.getMimeDecoder().decode(base64));
+        try {
+            return new Blob(Base64.getDecoder().decode(base64));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not valid base64: " + e.getMessage(), e);
+        }
     }
 
     @JsonValue
