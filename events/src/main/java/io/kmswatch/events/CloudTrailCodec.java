@@ -39,7 +39,8 @@ import java.util.zip.ZipInputStream;
  * {@link Rejected} with its location and reason, and reading continues with the next record. Input
  * that breaks the JSON syntax mid-file (a truncated gzip, a cut-off array, a NUL or non-UTF-8 byte
  * between or inside records) yields one rejection for the unreadable remainder, after every record
- * before the damage; in NDJSON only the damaged line is lost. Input that is not UTF-8 JSON at all
+ * before the damage (for corrupt deflate data: but for at most the 8 KB inflated just before it); in
+ * NDJSON only the damaged line is lost. Input that is not UTF-8 JSON at all
  * (UTF-16, binary, CSV, an empty file) is one rejection naming what it is.
  *
  * <p>The codec has no clock: an {@code eventTime} in the future is read like any other (a replay of
@@ -176,8 +177,14 @@ public final class CloudTrailCodec {
 
     private Wrapper readJson(BufferedInputStream in, String name, Counting sink) throws IOException {
         in.mark(SNIFF_BYTES + 1);
-        byte[] head = sniff(in, 256);
+        IOException[] failure = new IOException[1];
+        byte[] head = sniff(in, 256, failure);
         in.reset();
+        if (head.length == 0 && failure[0] != null) {
+            // nothing readable at all (a gzip stream corrupt from its first block): not "empty"
+            sink.rejected(new Rejected(name, "unreadable input: " + RecordParser.message(failure[0]), head));
+            return Wrapper.UNKNOWN;
+        }
         String encoding = wideEncoding(head);
         if (encoding != null) {
             sink.rejected(new Rejected(name, notUtf8(encoding), head));
@@ -196,7 +203,7 @@ public final class CloudTrailCodec {
         // S3 log files and LookupEvents output open with their wrapper field: no NDJSON sniffing needed.
         if (first >= 0 && head[first] == '{' && !startsWithWrapperField(head, first)) {
             in.mark(SNIFF_BYTES + 1);
-            byte[] more = sniff(in, SNIFF_BYTES);
+            byte[] more = sniff(in, SNIFF_BYTES, failure);
             in.reset();
             int start = firstNonSpace(more, 0);
             if (start < 0) {
@@ -266,7 +273,7 @@ public final class CloudTrailCodec {
      * Reads up to {@link #SNIFF_BYTES} for wrapper detection. A read error (a truncated gzip) ends the
      * sniff early; the stream read proper reports it, after the records before it.
      */
-    private static byte[] sniff(InputStream in, int max) {
+    private static byte[] sniff(InputStream in, int max, IOException[] failure) {
         byte[] buf = new byte[max];
         int n = 0;
         try {
@@ -275,7 +282,7 @@ public final class CloudTrailCodec {
                 n += r;
             }
         } catch (IOException e) {
-            // keep what was read
+            failure[0] = e; // keep what was read
         }
         return Arrays.copyOf(buf, n);
     }
@@ -548,13 +555,22 @@ public final class CloudTrailCodec {
     }
 
     /**
-     * Reports nothing {@link InputStream#available() available}, so that a {@link BufferedInputStream}
-     * above returns each chunk a damaged gzip stream yields instead of reading on into the failure,
-     * which would drop the chunk with the exception: the records before the damage come through.
+     * Hands a damaged gzip stream's output on as it comes, so the records before the damage come
+     * through: it reports nothing {@link InputStream#available() available}, so a
+     * {@link BufferedInputStream} above returns each chunk instead of reading on into the failure
+     * (which would drop the chunk with the exception), and it inflates at most 8 KB per call, since
+     * the output of the call that meets corrupt deflate data is lost with it.
      */
     private static final class NoReadAhead extends FilterInputStream {
+        private static final int CHUNK = 8 * 1024;
+
         NoReadAhead(InputStream in) {
             super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return in.read(b, off, Math.min(len, CHUNK));
         }
 
         @Override

@@ -73,6 +73,7 @@ public final class BadInputCorpus {
         private final List<String> records = new ArrayList<>();
         private final List<Rejection> rejections = new ArrayList<>();
         private boolean recordsMayBeAPrefix;
+        private int minimumRecords;
 
         private Case(String name, Supplier<byte[]> bytes) {
             this.name = name;
@@ -109,10 +110,16 @@ public final class BadInputCorpus {
             return this;
         }
 
-        Case readsAPrefixOf(List<String> ids) {
+        Case readsAPrefixOf(List<String> ids, int atLeast) {
             records.addAll(ids);
             recordsMayBeAPrefix = true;
+            minimumRecords = atLeast;
             return this;
+        }
+
+        /** When {@link #recordsMayBeAPrefix()}: how many records must come through at least. */
+        public int minimumRecords() {
+            return minimumRecords;
         }
 
         Case rejects(String location, String reason) {
@@ -348,9 +355,10 @@ public final class BadInputCorpus {
         return c;
     }
 
-    /** A small well-formed KMS Decrypt record. */
+    /** A small well-formed KMS Decrypt record, the same bytes on every call (the request id follows the event id). */
     public static String record(String eventId) {
-        return CloudTrailFixtures.decrypt().eventId(eventId).build().rawJson();
+        return CloudTrailFixtures.decrypt().eventId(eventId).build().rawJson()
+                .replaceFirst("\"requestID\":\"[^\"]*\"", "\"requestID\":\"request-" + eventId + "\"");
     }
 
     private static String records(List<String> ids) {
@@ -401,15 +409,32 @@ public final class BadInputCorpus {
         }).reads(three.toArray(String[]::new))
                 .rejects(":record 3", "unreadable input, the rest of the file is skipped after 3 records:"
                         + " ZipException: Corrupt GZIP trailer");
-        List<String> forty = ids("gzip-corrupt-deflate", 40);
-        generated(c, "gzip-corrupt-deflate.json.gz", () -> {
-            byte[] b = gzip(utf8(records(forty)));
-            for (int i = b.length / 2; i < b.length / 2 + 16; i++) {
-                b[i] = (byte) 0xff;
+        // corrupt deflate data: the records before it come through, less at most the 8 KB inflated in the call
+        // that meets the damage
+        List<String> many2 = ids("gzip-corrupt-deflate", 200);
+        byte[] intact = utf8(records(many2));
+        byte[] corrupt = gzip(intact);
+        for (int i = corrupt.length * 3 / 4; i < corrupt.length * 3 / 4 + 16; i++) {
+            corrupt[i] = (byte) 0xff;
+        }
+        // corrupt deflate data may inflate to wrong bytes before zlib notices: sound is what matches the original
+        int sound = Math.max(0, commonPrefix(inflated(corrupt), intact) - 8 * 1024);
+        int soundRecords = 0;
+        for (int at = "{\"Records\":[".length(); soundRecords < many2.size(); soundRecords++) {
+            at += utf8(record(many2.get(soundRecords))).length;
+            if (at > sound) {
+                break;
             }
+            at += ",\n".length();
+        }
+        generated(c, "gzip-corrupt-deflate.json.gz", () -> corrupt)
+                .readsAPrefixOf(many2, soundRecords)
+                .rejectsStartingWith(null, "unreadable input");
+        generated(c, "gzip-corrupt-first-block.json.gz", () -> {
+            byte[] b = gzip(utf8(records(ids("gzip-first-block", 3))));
+            b[10] = (byte) 0xff; // BFINAL 1, BTYPE 11: a reserved block type
             return b;
-        }).readsAPrefixOf(forty)
-                .rejectsStartingWith(null, "unreadable input, the rest of the file is skipped after ");
+        }).rejects("", "unreadable input: ZipException: invalid block type");
         generated(c, "gzip-empty.json.gz", () -> gzip(new byte[0])).rejects("", "empty input: no JSON found");
         generated(c, "gzip-of-png.json.gz", () -> gzip(png())).rejects("", "not JSON: input starts with '\\x89'");
         generated(c, "gzip-of-utf16.json.gz", () -> gzip(records(ids("u", 1)).getBytes(StandardCharsets.UTF_16LE)))
@@ -436,7 +461,7 @@ public final class BadInputCorpus {
 
     /** A 10 MB record: 10 MB of additionalEventData. */
     private static String hugeRecord(String id) {
-        return CloudTrailFixtures.decrypt().eventId(id).build().rawJson()
+        return record(id)
                 .replaceFirst("\\{", "{\"additionalEventData\":{\"padding\":\"" + "A".repeat(10 * 1024 * 1024) + "\"},");
     }
 
@@ -547,21 +572,34 @@ public final class BadInputCorpus {
         return out.toByteArray();
     }
 
-    /** How many bytes a damaged gzip stream yields before it fails. */
+    /** How many bytes a damaged gzip stream yields before it fails, read in small steps to lose none. */
     private static int decompressible(byte[] gz) {
+        return inflated(gz).length;
+    }
+
+    private static int commonPrefix(byte[] a, byte[] b) {
+        int n = 0;
+        while (n < a.length && n < b.length && a[n] == b[n]) {
+            n++;
+        }
+        return n;
+    }
+
+    /** What a damaged gzip stream inflates to before it fails. */
+    private static byte[] inflated(byte[] gz) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[512];
+        byte[] buf = new byte[64];
         try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
             int n;
             while ((n = in.read(buf)) > 0) {
                 out.write(buf, 0, n);
             }
-        } catch (EOFException e) {
-            return out.size();
+        } catch (EOFException | java.util.zip.ZipException e) {
+            return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.size();
+        return out.toByteArray();
     }
 
     private static byte[] zip(Object... nameAndBytes) {

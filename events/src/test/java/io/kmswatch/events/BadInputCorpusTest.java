@@ -40,7 +40,7 @@ class BadInputCorpusTest {
 
         List<String> ids = got.records.stream().map(CloudTrailEvent::eventId).toList();
         if (c.recordsMayBeAPrefix()) {
-            assertThat(ids).as("records").hasSizeLessThanOrEqualTo(c.records().size());
+            assertThat(ids).as("records").hasSizeBetween(c.minimumRecords(), c.records().size());
             assertThat(ids).as("records").isEqualTo(c.records().subList(0, ids.size()));
         } else {
             assertThat(ids).as("records").containsExactlyElementsOf(c.records());
@@ -52,7 +52,7 @@ class BadInputCorpusTest {
             assertThat(expected.matches(actual, c.name())).as("%s is %s", actual, expected).isTrue();
             // nothing to keep: no content, or a zip stream that yields no bytes (the file itself is still there)
             if (bytes.length > 0 && !actual.reason().startsWith("empty input")
-                    && !actual.reason().contains("zip")) {
+                    && !actual.reason().contains("zip") && !actual.reason().startsWith("unreadable input: ")) {
                 assertThat(actual.originalLength()).as("bytes kept with %s", actual).isPositive();
             }
             assertThat(actual.raw().length).isLessThanOrEqualTo(Rejected.MAX_RAW_BYTES);
