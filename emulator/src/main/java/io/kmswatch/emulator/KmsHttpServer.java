@@ -173,6 +173,7 @@ public final class KmsHttpServer implements AutoCloseable {
         if (target == null || target.isBlank()) {
             throw new KmsServiceException(KmsErrorCode.UNKNOWN_OPERATION, "Missing X-Amz-Target header.");
         }
+        checkRouting(ex.getRequestHeaders());
         VerifiedRequest verified;
         try {
             verified = verifier.verify(new SignedRequest(ex.getRequestMethod(), ex.getRequestURI().getRawPath(),
@@ -247,6 +248,42 @@ public final class KmsHttpServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("cannot record the refused request {}: {}", requestId, e.toString());
         }
+    }
+
+     * The checks before the signature: the AWS JSON 1.1 protocol routes a request by {@code Content-Type}
+     * and {@code X-Amz-Target} together ("Content-Type: required, static value application/x-amz-json-1.1",
+     * https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html; parameters such as a charset are
+     * ignored), so another media type names no operation: {@code UnknownOperationException}, as AWS's JSON
+     * services answer it. A routing or signing header given twice is refused rather than read by its first
+     * value, since a proxy joining the values and this server would then see different requests.
+     */
+    private static void checkRouting(com.sun.net.httpserver.Headers headers) {
+        once(headers, "X-Amz-Target", KmsErrorCode.UNKNOWN_OPERATION);
+        once(headers, "Content-Type", KmsErrorCode.UNKNOWN_OPERATION);
+        String contentType = headers.getFirst("Content-Type");
+        String mediaType = contentType == null ? null
+                : contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        if (!CONTENT_TYPE.equals(mediaType)) {
+            throw new KmsServiceException(KmsErrorCode.UNKNOWN_OPERATION, (contentType == null
+                    ? "Missing Content-Type header"
+                    : "Unsupported Content-Type '" + truncate(contentType, 100) + "'")
+                    + "; the KMS JSON protocol takes " + CONTENT_TYPE + ".");
+        }
+        for (String h : java.util.List.of("Authorization", "X-Amz-Date", "X-Amz-Security-Token")) {
+            once(headers, h, KmsErrorCode.INCOMPLETE_SIGNATURE);
+        }
+    }
+
+    private static void once(com.sun.net.httpserver.Headers headers, String name, KmsErrorCode code) {
+        java.util.List<String> values = headers.get(name);
+        if (values != null && values.size() > 1) {
+            throw new KmsServiceException(code, "The request has " + values.size() + " '" + name
+                    + "' headers; it must have one.");
+        }
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max) + "…";
     }
 
     private <Q, S> byte[] invoke(OperationHandler<Q, S> handler, CallContext ctx, byte[] body) throws IOException {
@@ -336,6 +373,24 @@ public final class KmsHttpServer implements AutoCloseable {
     }
 
     private static String serializationMessage(Exception e) {
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException jme
+                && jme.getCause() instanceof IllegalArgumentException bad && !jme.getPath().isEmpty()) {
+            // a member that does not convert (a blob that is not base64): name the member, never echo the value
+            String member = jme.getPath().get(jme.getPath().size() - 1).getFieldName();
+            return "Value at '" + member + "' can not be converted: " + bad.getMessage();
+        }
+        if (e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mie && !mie.getPath().isEmpty()
+                && mie.getTargetType() != null && mie.getPath().get(mie.getPath().size() - 1).getFieldName() != null) {
+            // a member of the wrong JSON type, in the words KMS uses ("... can not be converted to a String")
+            String member = mie.getPath().get(mie.getPath().size() - 1).getFieldName();
+            Class<?> t = mie.getTargetType();
+            String type = Map.class.isAssignableFrom(t) ? "Map"
+                    : java.util.Collection.class.isAssignableFrom(t) ? "List" : t.getSimpleName();
+            return "Value at '" + member + "' can not be converted to " + type;
+        }
+        if (e instanceof com.fasterxml.jackson.core.exc.StreamConstraintsException) {
+            return "Malformed request body: JSON nested deeper than the 64 levels accepted";
+        }
         // Jackson messages name our classes and positions; keep only the first line, without class names.
         String m = e.getMessage() == null ? "" : e.getMessage().split("\n", 2)[0];
         m = m.replaceAll("`?io\\.kmswatch\\.[\\w.$]+`?", "structure").replaceAll("`?java\\.[\\w.$]+`?", "value");

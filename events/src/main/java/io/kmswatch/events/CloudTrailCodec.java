@@ -37,8 +37,15 @@ import java.util.zip.ZipInputStream;
  *
  * <p>Bad input never ends a read with an exception: a record that cannot be read becomes a
  * {@link Rejected} with its location and reason, and reading continues with the next record. Input
- * that breaks the JSON syntax mid-file (a truncated gzip, a cut-off array) yields one rejection for
- * the unreadable remainder. Instances are stateless and thread-safe.
+ * that breaks the JSON syntax mid-file (a truncated gzip, a cut-off array, a NUL or non-UTF-8 byte
+ * between or inside records) yields one rejection for the unreadable remainder, after every record
+ * before the damage (for corrupt deflate data: but for at most the 8 KB inflated just before it); in
+ * NDJSON only the damaged line is lost. Input that is not UTF-8 JSON at all
+ * (UTF-16, binary, CSV, an empty file) is one rejection naming what it is.
+ *
+ * <p>The codec has no clock: an {@code eventTime} in the future is read like any other (a replay of
+ * a trail the emulator wrote on its fast clock is in the future); {@code ingest} counts and flags
+ * such records. Instances are stateless and thread-safe.
  */
 public final class CloudTrailCodec {
     /** Records larger than this are rejected (CloudTrail itself caps a record at 256 KB). */
@@ -139,7 +146,7 @@ public final class CloudTrailCodec {
                 sink.rejected(new Rejected(name, "corrupt gzip header: " + RecordParser.message(e), magic));
                 return Wrapper.UNKNOWN;
             }
-            return readJson(new BufferedInputStream(gz, 64 * 1024), name, sink);
+            return readJson(new BufferedInputStream(new NoReadAhead(gz), 64 * 1024), name, sink);
         }
         if (magic.length == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4) {
             readZip(in, name, sink);
@@ -170,8 +177,19 @@ public final class CloudTrailCodec {
 
     private Wrapper readJson(BufferedInputStream in, String name, Counting sink) throws IOException {
         in.mark(SNIFF_BYTES + 1);
-        byte[] head = sniff(in, 256);
+        IOException[] failure = new IOException[1];
+        byte[] head = sniff(in, 256, failure);
         in.reset();
+        if (head.length == 0 && failure[0] != null) {
+            // nothing readable at all (a gzip stream corrupt from its first block): not "empty"
+            sink.rejected(new Rejected(name, "unreadable input: " + RecordParser.message(failure[0]), head));
+            return Wrapper.UNKNOWN;
+        }
+        String encoding = wideEncoding(head);
+        if (encoding != null) {
+            sink.rejected(new Rejected(name, notUtf8(encoding), head));
+            return Wrapper.UNKNOWN;
+        }
         int first = firstNonSpace(head, 0);
         if (first < 0 && head.length < 256) {
             sink.rejected(new Rejected(name, "empty input: no JSON found", head));
@@ -185,7 +203,7 @@ public final class CloudTrailCodec {
         // S3 log files and LookupEvents output open with their wrapper field: no NDJSON sniffing needed.
         if (first >= 0 && head[first] == '{' && !startsWithWrapperField(head, first)) {
             in.mark(SNIFF_BYTES + 1);
-            byte[] more = sniff(in, SNIFF_BYTES);
+            byte[] more = sniff(in, SNIFF_BYTES, failure);
             in.reset();
             int start = firstNonSpace(more, 0);
             if (start < 0) {
@@ -198,6 +216,47 @@ public final class CloudTrailCodec {
             }
         }
         return readStream(in, name, sink);
+    }
+
+    /**
+     * The name of the UTF-16 or UTF-32 encoding the first bytes are in, or null. JSON text starts with
+     * an ASCII character, so a zero byte beside it means a wide encoding (Jackson would decode it, but
+     * then reports no byte offsets, and records could not be sliced out with their exact bytes).
+     */
+    static String wideEncoding(byte[] b) {
+        if (b.length >= 4 && b[0] == 0 && b[1] == 0 && (b[2] & 0xff) == 0xFE && (b[3] & 0xff) == 0xFF) {
+            return "UTF-32BE";
+        }
+        if (b.length >= 4 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xFE && b[2] == 0 && b[3] == 0) {
+            return "UTF-32LE";
+        }
+        if (b.length >= 2 && (b[0] & 0xff) == 0xFE && (b[1] & 0xff) == 0xFF) {
+            return "UTF-16BE";
+        }
+        if (b.length >= 2 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xFE) {
+            return "UTF-16LE";
+        }
+        if (b.length >= 4 && b[0] == 0 && b[1] == 0 && b[2] == 0 && isJsonStart(b[3])) {
+            return "UTF-32BE";
+        }
+        if (b.length >= 4 && isJsonStart(b[0]) && b[1] == 0 && b[2] == 0 && b[3] == 0) {
+            return "UTF-32LE";
+        }
+        if (b.length >= 2 && b[0] == 0 && isJsonStart(b[1])) {
+            return "UTF-16BE";
+        }
+        if (b.length >= 2 && isJsonStart(b[0]) && b[1] == 0) {
+            return "UTF-16LE";
+        }
+        return null;
+    }
+
+    private static boolean isJsonStart(byte c) {
+        return c == '{' || c == '[' || c == ' ' || c == '\n' || c == '\r' || c == '\t';
+    }
+
+    private static String notUtf8(String encoding) {
+        return "not UTF-8: the input is " + encoding + " (CloudTrail writes UTF-8 JSON)";
     }
 
     /** True when the object at {@code first} opens with {@code "Records"} or {@code "Events"}. */
@@ -214,7 +273,7 @@ public final class CloudTrailCodec {
      * Reads up to {@link #SNIFF_BYTES} for wrapper detection. A read error (a truncated gzip) ends the
      * sniff early; the stream read proper reports it, after the records before it.
      */
-    private static byte[] sniff(InputStream in, int max) {
+    private static byte[] sniff(InputStream in, int max, IOException[] failure) {
         byte[] buf = new byte[max];
         int n = 0;
         try {
@@ -223,7 +282,7 @@ public final class CloudTrailCodec {
                 n += r;
             }
         } catch (IOException e) {
-            // keep what was read
+            failure[0] = e; // keep what was read
         }
         return Arrays.copyOf(buf, n);
     }
@@ -237,7 +296,7 @@ public final class CloudTrailCodec {
         if (firstNonSpace(head, nl + 1) < 0) {
             return false;
         }
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(head, first, nl - first)) {
+        try (JsonParser p = RecordParser.FACTORY.createParser(head, first, nl - first)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return false;
             }
@@ -267,9 +326,14 @@ public final class CloudTrailCodec {
 
     /** Reads one complete JSON value held in memory: a record, an envelope, a wrapper. */
     private void readValue(byte[] bytes, String location, Counting sink) {
+        String encoding = wideEncoding(bytes);
+        if (encoding != null) {
+            sink.rejected(new Rejected(location, notUtf8(encoding), bytes));
+            return;
+        }
         try (CapturingInputStream capture = new CapturingInputStream(new java.io.ByteArrayInputStream(bytes),
                 Integer.MAX_VALUE);
-             JsonParser p = Json.MAPPER.getFactory().createParser(capture)) {
+             JsonParser p = RecordParser.FACTORY.createParser(capture)) {
             JsonToken t = p.nextToken();
             Reader reader = new Reader(p, capture, location, sink, false);
             reader.topValue(t);
@@ -286,7 +350,7 @@ public final class CloudTrailCodec {
     private Wrapper readStream(InputStream in, String name, Counting sink) {
         CapturingInputStream capture = new CapturingInputStream(in, maxRecordBytes);
         Reader reader = null;
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(capture)) {
+        try (JsonParser p = RecordParser.FACTORY.createParser(capture)) {
             reader = new Reader(p, capture, name, sink, true);
             JsonToken t;
             while ((t = p.nextToken()) != null) {
@@ -385,6 +449,13 @@ public final class CloudTrailCodec {
                 wrapper = Wrapper.DIGEST;
                 return;
             }
+            if (f.duplicateWrapperField != null && (f.embeddedRecord != null || f.detailSpan != null)) {
+                byte[] raw = capture.slice(start, end);
+                sink.rejected(new Rejected(location, "duplicate field '" + f.duplicateWrapperField + "'",
+                        raw != null ? raw : capture.prefix(start, 4096)));
+                capture.keepFrom(end);
+                return;
+            }
             if (f.embeddedRecord != null) {
                 if (wrapper == Wrapper.SINGLE) {
                     wrapper = Wrapper.LOOKUP_EVENTS;
@@ -413,8 +484,7 @@ public final class CloudTrailCodec {
                 return;
             }
             if (!f.looksLikeRecord()) {
-                sink.rejected(new Rejected(location,
-                        "not a CloudTrail record: no eventTime, eventName, eventSource or eventID", raw));
+                sink.rejected(new Rejected(location, RecordParser.NOT_A_RECORD, raw));
                 return;
             }
             emit(() -> RecordParser.finish(f, raw, start), location, () -> raw);
@@ -482,6 +552,31 @@ public final class CloudTrailCodec {
                 // the caller owns the stream
             }
         };
+    }
+
+    /**
+     * Hands a damaged gzip stream's output on as it comes, so the records before the damage come
+     * through: it reports nothing {@link InputStream#available() available}, so a
+     * {@link BufferedInputStream} above returns each chunk instead of reading on into the failure
+     * (which would drop the chunk with the exception), and it inflates at most 8 KB per call, since
+     * the output of the call that meets corrupt deflate data is lost with it.
+     */
+    private static final class NoReadAhead extends FilterInputStream {
+        private static final int CHUNK = 8 * 1024;
+
+        NoReadAhead(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return in.read(b, off, Math.min(len, CHUNK));
+        }
+
+        @Override
+        public int available() {
+            return 0;
+        }
     }
 
     /** Counts what passes to the sink. */

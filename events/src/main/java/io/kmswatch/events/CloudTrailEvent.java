@@ -14,9 +14,12 @@ import java.util.List;
  * access to the fields detections read. Field names follow CloudTrail so a record can be read side by
  * side with its golden file.
  *
- * <p>Required: {@code eventTime} (the record is rejected without it) and an event id (a record without
- * {@code eventID} gets a stable id derived from its bytes, see {@link #eventIdDerived()}). Every other
- * field may be null. {@code requestParameters}, {@code responseElements}, {@code additionalEventData}
+ * <p>Required: {@code eventTime} (the record is rejected without it, or when it is not a timestamp or
+ * falls outside 1970–9999, which Kafka cannot timestamp) and an event id (a record without
+ * {@code eventID} gets a stable id derived from its bytes, see {@link #eventIdDerived()}). A record
+ * whose fields have the wrong JSON type, repeat a field the model reads, or nest deeper than
+ * {@link Json#MAX_NESTING_DEPTH} levels is rejected. Every other field may be null. An eventTime in
+ * the future is accepted: the codec has no clock (see {@link CloudTrailCodec}). {@code requestParameters}, {@code responseElements}, {@code additionalEventData}
  * and {@code serviceEventDetails} are parsed into trees lazily, on first access, so events that a
  * detection never looks into cost no tree.
  *

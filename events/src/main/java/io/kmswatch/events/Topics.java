@@ -26,6 +26,12 @@ public final class Topics {
     public static final String HEADER_EVENT_ID = "eventID";
     /** Header on kms-events-rejected records: the human-readable cause. */
     public static final String HEADER_REASON = "reason";
+    /**
+     * Header on kms-events records whose eventTime was ahead of the ingesting clock by more than the
+     * tolerated skew: how many seconds ahead. CloudTrail delivers late, never early, so such a record
+     * was forged, corrupted or made on a fast clock (the emulator's); it is kept, and flagged.
+     */
+    public static final String HEADER_FUTURE = "future";
 
     /** The catalogue without prefix. */
     public static final Topics DEFAULT = new Topics("");

@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>records {@link EventFilter kept} go to {@code kms-events} unchanged, keyed by
  *       {@link CloudTrailEvent#partitionKey()}, timestamped with {@code eventTime}, with headers
- *       {@code source} and {@code eventID};</li>
+ *       {@code source} and {@code eventID}; a record whose eventTime is more than
+ *       {@link #FUTURE_TOLERANCE} ahead of the clock is sent all the same (it is evidence: CloudTrail
+ *       delivers late, never early, so it was forged, corrupted or made on a fast clock), with the
+ *       {@code future} header and counted in {@code kmswatch.ingest.records.future};</li>
  *   <li>rejections go to {@code kms-events-rejected}, keyed by location, value the raw bytes, header
  *       {@code reason};</li>
  *   <li>checkpoints go to the compacted checkpoint topic.</li>
@@ -40,6 +43,11 @@ public final class EventPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
     /** Room for key, headers and batch overhead next to a record's bytes. */
     private static final int RECORD_OVERHEAD = 1024;
+    /**
+     * How far an eventTime may be ahead of the clock before the record is flagged: the clock skew AWS
+     * itself tolerates on signed requests.
+     */
+    public static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
 
     private final Producer<String, byte[]> producer;
     private final Topics topics;
@@ -49,6 +57,7 @@ public final class EventPublisher implements AutoCloseable {
     private final int maxRecordBytes;
     private volatile Exception failure;
     private volatile String failureTopic;
+    private volatile boolean futureLogged;
 
     /**
      * @param kafka           producer settings (bootstrap servers, security…); acks and idempotence are forced
@@ -120,6 +129,10 @@ public final class EventPublisher implements AutoCloseable {
         RecordHeaders headers = new RecordHeaders();
         headers.add(new RecordHeader(Topics.HEADER_SOURCE, sourceHeader));
         headers.add(new RecordHeader(Topics.HEADER_EVENT_ID, event.eventId().getBytes(StandardCharsets.UTF_8)));
+        long ahead = event.eventTime().toEpochMilli() - System.currentTimeMillis();
+        if (ahead > FUTURE_TOLERANCE.toMillis()) {
+            flagFuture(event, location, ahead, headers);
+        }
         String topic = topics.kmsEvents().name();
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null,
                 event.eventTime().toEpochMilli(), event.partitionKey(), event.unsafeRawBytes(), headers);
@@ -133,6 +146,19 @@ public final class EventPublisher implements AutoCloseable {
             }
         });
         return true;
+    }
+
+    private void flagFuture(CloudTrailEvent event, String location, long aheadMillis, RecordHeaders headers) {
+        metrics.recordFuture();
+        headers.add(new RecordHeader(Topics.HEADER_FUTURE,
+                Long.toString(aheadMillis / 1000).getBytes(StandardCharsets.US_ASCII)));
+        if (!futureLogged) {
+            // once per source: a trail made on the emulator's fast clock is all in the future
+            futureLogged = true;
+            LOG.warn("ingest source {}: record {} at {} has eventTime {}, {} s ahead of this clock; sent with header"
+                    + " '{}' (further ones are counted in kmswatch.ingest.records.future)", metrics.source(),
+                    event.eventId(), location, event.eventTime(), aheadMillis / 1000, Topics.HEADER_FUTURE);
+        }
     }
 
     /**

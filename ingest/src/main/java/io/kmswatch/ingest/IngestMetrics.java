@@ -26,7 +26,10 @@ import java.util.concurrent.atomic.LongAdder;
  *       series (and the rejection-rate rule a denominator match) before its first rejection;</li>
  *   <li>{@code kmswatch.ingest.records.skipped{reason=filtered|duplicate}}: records not for
  *       {@code kms-events}, and repeats dropped by eventID;</li>
- *   <li>{@code kmswatch.ingest.lag.seconds}: now − the newest eventTime acknowledged;</li>
+ *   <li>{@code kmswatch.ingest.records.future}: records sent with an eventTime ahead of the clock
+ *       (flagged with the {@code future} header, see {@link EventPublisher#FUTURE_TOLERANCE});</li>
+ *   <li>{@code kmswatch.ingest.lag.seconds}: now − the newest eventTime acknowledged (an eventTime
+ *       in the future counts as now, so one such record cannot hide the lag of the others);</li>
  *   <li>{@code kmswatch.ingest.checkpoint.age.seconds}: now − the last checkpoint write;</li>
  *   <li>{@code kmswatch.ingest.files.done}: log files (or S3 objects) completely acknowledged;</li>
  *   <li>{@code kmswatch.ingest.lookup.calls{outcome=success|throttled|error}} and
@@ -44,6 +47,7 @@ public final class IngestMetrics implements MeterBinder {
     private final LongAdder produced = new LongAdder();
     private final LongAdder filtered = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
+    private final LongAdder future = new LongAdder();
     private final LongAdder filesDone = new LongAdder();
     private final LongAdder lookupSuccess = new LongAdder();
     private final LongAdder lookupThrottled = new LongAdder();
@@ -77,6 +81,9 @@ public final class IngestMetrics implements MeterBinder {
         FunctionCounter.builder("kmswatch.ingest.records.skipped", duplicates, LongAdder::doubleValue)
                 .description("Records not sent to kms-events: not KMS (filtered) or already sent (duplicate)")
                 .tags(tags.and("reason", "duplicate")).register(registry);
+        FunctionCounter.builder("kmswatch.ingest.records.future", future, LongAdder::doubleValue)
+                .description("Records sent to kms-events with an eventTime ahead of the clock (flagged, not dropped)")
+                .tags(tags).register(registry);
         FunctionCounter.builder("kmswatch.ingest.files.done", filesDone, LongAdder::doubleValue)
                 .description("Log files or S3 objects whose every record Kafka acknowledged").tags(tags)
                 .register(registry);
@@ -117,9 +124,15 @@ public final class IngestMetrics implements MeterBinder {
 
     void recordProduced(long eventMillis) {
         produced.increment();
-        if (eventMillis > newestEventMillis.get()) {
-            newestEventMillis.accumulateAndGet(eventMillis, Math::max);
+        // A record from the future would turn the lag negative and keep it there, silencing the lag alert.
+        long bounded = Math.min(eventMillis, System.currentTimeMillis());
+        if (bounded > newestEventMillis.get()) {
+            newestEventMillis.accumulateAndGet(bounded, Math::max);
         }
+    }
+
+    void recordFuture() {
+        future.increment();
     }
 
     void recordFiltered() {
@@ -181,6 +194,11 @@ public final class IngestMetrics implements MeterBinder {
 
     public long duplicates() {
         return duplicates.sum();
+    }
+
+    /** Records sent with an eventTime ahead of the clock. */
+    public long future() {
+        return future.sum();
     }
 
     public long filesDone() {

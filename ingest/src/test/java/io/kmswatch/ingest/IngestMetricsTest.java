@@ -25,7 +25,7 @@ class IngestMetricsTest {
                         "kmswatch.ingest.records.rejected", "kmswatch.ingest.records.skipped",
                         "kmswatch.ingest.lag.seconds", "kmswatch.ingest.checkpoint.age.seconds",
                         "kmswatch.ingest.lookup.calls", "kmswatch.ingest.lookup.throttles",
-                        "kmswatch.ingest.files.done");
+                        "kmswatch.ingest.files.done", "kmswatch.ingest.records.future");
         assertThat(registry.get("kmswatch.ingest.records.rejected").tag("reason", "empty_input").functionCounter()
                 .count()).isEqualTo(1.0);
     }
@@ -68,5 +68,19 @@ class IngestMetricsTest {
         m.recordProduced(Instant.now().minusSeconds(3600));
         m.recordProduced(Instant.now().minusSeconds(7200));
         assertThat(registry.get("kmswatch.ingest.lag.seconds").gauge().value()).isBetween(3590.0, 3700.0);
+    }
+
+    @Test
+    void shouldNotLetARecordFromTheFutureHideTheLag() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        IngestMetrics m = new IngestMetrics("files");
+        m.bindTo(registry);
+        m.recordProduced(Instant.now().minusSeconds(7200));
+        m.recordProduced(Instant.parse("2999-01-01T00:00:00Z"));
+        // the future record counts as now: lag 0, not minus 975 years (which would silence the lag alert)
+        assertThat(registry.get("kmswatch.ingest.lag.seconds").gauge().value()).isBetween(0.0, 60.0);
+        m.recordFuture();
+        assertThat(registry.get("kmswatch.ingest.records.future").functionCounter().count()).isEqualTo(1.0);
+        assertThat(m.future()).isEqualTo(1);
     }
 }

@@ -30,15 +30,19 @@ public final class Blob {
     }
 
     /**
-     * Decodes a base64 wire value: the standard alphabet, padding optional. Anything else (spaces, line breaks, the
-     * URL-safe {@code -} and {@code _}, text that was never encoded) is refused rather than skipped, as a lenient
-     * decoder would silently encrypt other bytes than the client meant.
+     * Decodes a base64 wire value: the standard alphabet, padding optional, nothing else. Line breaks,
+     * spaces, the URL-safe alphabet or stray characters are refused rather than skipped (a lenient
+     * decoder reads {@code "aGk=***"} as {@code "hi"} and {@code "%%%%"} as zero bytes).
      *
      * @throws IllegalArgumentException when the text is not base64
      */
     @JsonCreator
     public static Blob fromBase64(String base64) {
-        return new Blob(Base64.getDecoder().decode(base64));
+        try {
+            return new Blob(Base64.getDecoder().decode(base64));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not valid base64: " + e.getMessage(), e);
+        }
     }
 
     @JsonValue

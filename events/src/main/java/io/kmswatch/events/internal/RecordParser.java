@@ -1,12 +1,16 @@
 package io.kmswatch.events.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.kmswatch.events.CloudTrailEvent;
 import io.kmswatch.events.Json;
 import io.kmswatch.events.MalformedEventException;
 import io.kmswatch.events.Resource;
 import io.kmswatch.events.UserIdentity;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -31,9 +35,32 @@ import java.util.List;
  *
  * <p>Problems with a field's type do not stop the read: the first problem is remembered, the rest of
  * the object is consumed, and the caller turns it into a rejection. The parser is left on the
- * object's END_OBJECT.
+ * object's END_OBJECT. Besides wrong types, a record is refused for: a field the model reads given
+ * twice (readers that keep the first and readers that keep the last would disagree on what the record
+ * says), nesting deeper than {@link Json#MAX_NESTING_DEPTH} levels, and an {@code eventTime} before
+ * 1970 or after 9999 (Kafka cannot timestamp it). Deep nesting is measured here, not by Jackson, so
+ * one deep record is refused on its own and the records after it are still read; Jackson's own limit
+ * ({@link #MAX_PARSER_DEPTH}) only stops input nested deeper than that.
  */
 public final class RecordParser {
+    /**
+     * Nesting Jackson itself tolerates while streaming (a bound on the parser's memory); records are
+     * held to {@link Json#MAX_NESTING_DEPTH} by this class, which can reject one record and go on.
+     */
+    public static final int MAX_PARSER_DEPTH = 100_000;
+    /** The factory of every streaming read of CloudTrail input. */
+    public static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_PARSER_DEPTH)
+                    .maxStringLength(64 * 1024 * 1024)
+                    .build())
+            .build();
+    /** Why an object that carries none of the fields of a record is refused. */
+    public static final String NOT_A_RECORD = "not a CloudTrail record: no eventTime, eventName, eventSource or eventID";
+    /** The earliest eventTime accepted: Kafka record timestamps cannot be negative. */
+    public static final Instant MIN_EVENT_TIME = Instant.EPOCH;
+    /** The first instant not accepted as an eventTime: four-digit years only. */
+    public static final Instant END_EVENT_TIME = Instant.parse("+10000-01-01T00:00:00Z");
     private static final DateTimeFormatter LENIENT_LOCAL = new DateTimeFormatterBuilder()
             .appendPattern("yyyy-MM-dd")
             .optionalStart().appendLiteral('T').optionalEnd()
@@ -42,6 +69,10 @@ public final class RecordParser {
             .optionalStart().appendPattern(":ss").optionalEnd()
             .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
             .toFormatter();
+
+    /** Jackson's "(start marker at [Source: …; line: 1, column: 12])", which names no byte offset. */
+    private static final java.util.regex.Pattern START_MARKER =
+            java.util.regex.Pattern.compile("\\s*\\(start marker at \\[Source: .*?; line: \\d+, column: \\d+\\]\\)");
 
     private RecordParser() {
     }
@@ -85,6 +116,12 @@ public final class RecordParser {
 
         /** First type problem seen, or null. */
         public String problem;
+        /** Record fields seen so far, one bit each (duplicates are a problem). */
+        private long seen;
+        /** Nesting depth of the object's own START_OBJECT in the parser, for depth limits. */
+        private int baseDepth;
+        /** A wrapper field ({@code detail}, {@code CloudTrailEvent}) given twice, or null. */
+        public String duplicateWrapperField;
         /** A wrapper array ({@code Records}/{@code Events}) was streamed through the handler. */
         public boolean wrapperSeen;
         /** Absolute span of an EventBridge {@code detail} object, or null. */
@@ -115,7 +152,7 @@ public final class RecordParser {
      * @throws MalformedEventException when the bytes are not one readable record
      */
     public static CloudTrailEvent parseRecord(byte[] json) {
-        try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
+        try (JsonParser p = FACTORY.createParser(json)) {
             JsonToken t = p.nextToken();
             if (t != JsonToken.START_OBJECT) {
                 throw new MalformedEventException(t == null ? "empty input" : "expected a JSON object, found " + describe(t));
@@ -123,6 +160,9 @@ public final class RecordParser {
             Fields f = readObject(p, null);
             if (p.nextToken() != null) {
                 throw new MalformedEventException("trailing content after the record");
+            }
+            if (!f.looksLikeRecord()) {
+                throw new MalformedEventException(NOT_A_RECORD);
             }
             return finish(f, json, 0);
         } catch (IOException e) {
@@ -137,72 +177,127 @@ public final class RecordParser {
      */
     public static Fields readObject(JsonParser p, WrapperHandler handler) throws IOException {
         Fields f = new Fields();
+        f.baseDepth = p.getParsingContext().getNestingDepth();
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken v = p.nextToken();
             switch (name) {
-                case "eventID" -> f.eventId = requiredString(p, v, name, f);
-                case "eventTime" -> f.eventTimeText = requiredString(p, v, name, f);
-                case "eventVersion" -> f.eventVersion = string(p, v, name, f);
-                case "eventSource" -> f.eventSource = requiredString(p, v, name, f);
-                case "eventName" -> f.eventName = requiredString(p, v, name, f);
-                case "eventType" -> f.eventType = string(p, v, name, f);
-                case "eventCategory" -> f.eventCategory = string(p, v, name, f);
-                case "awsRegion" -> f.awsRegion = string(p, v, name, f);
-                case "sourceIPAddress" -> f.sourceIpAddress = string(p, v, name, f);
-                case "userAgent" -> f.userAgent = string(p, v, name, f);
-                case "errorCode" -> f.errorCode = string(p, v, name, f);
-                case "errorMessage" -> f.errorMessage = string(p, v, name, f);
-                case "requestID" -> f.requestId = string(p, v, name, f);
-                case "recipientAccountId" -> f.recipientAccountId = string(p, v, name, f);
-                case "sharedEventID" -> f.sharedEventId = string(p, v, name, f);
-                case "vpcEndpointId" -> f.vpcEndpointId = string(p, v, name, f);
-                case "readOnly" -> f.readOnly = bool(p, v, name, f);
-                case "managementEvent" -> f.managementEvent = bool(p, v, name, f);
-                case "userIdentity" -> f.userIdentity = userIdentity(p, v, f);
-                case "resources" -> resources(p, v, f);
-                case "requestParameters" -> f.absoluteSpans[0] = span(p, v);
-                case "responseElements" -> f.absoluteSpans[1] = span(p, v);
-                case "additionalEventData" -> f.absoluteSpans[2] = span(p, v);
-                case "serviceEventDetails" -> f.absoluteSpans[3] = span(p, v);
+                case "eventID" -> f.eventId = requiredString(p, v, once(f, 0, name), f);
+                case "eventTime" -> f.eventTimeText = requiredString(p, v, once(f, 1, name), f);
+                case "eventVersion" -> f.eventVersion = string(p, v, once(f, 2, name), f);
+                case "eventSource" -> f.eventSource = requiredString(p, v, once(f, 3, name), f);
+                case "eventName" -> f.eventName = requiredString(p, v, once(f, 4, name), f);
+                case "eventType" -> f.eventType = string(p, v, once(f, 5, name), f);
+                case "eventCategory" -> f.eventCategory = string(p, v, once(f, 6, name), f);
+                case "awsRegion" -> f.awsRegion = string(p, v, once(f, 7, name), f);
+                case "sourceIPAddress" -> f.sourceIpAddress = string(p, v, once(f, 8, name), f);
+                case "userAgent" -> f.userAgent = string(p, v, once(f, 9, name), f);
+                case "errorCode" -> f.errorCode = string(p, v, once(f, 10, name), f);
+                case "errorMessage" -> f.errorMessage = string(p, v, once(f, 11, name), f);
+                case "requestID" -> f.requestId = string(p, v, once(f, 12, name), f);
+                case "recipientAccountId" -> f.recipientAccountId = string(p, v, once(f, 13, name), f);
+                case "sharedEventID" -> f.sharedEventId = string(p, v, once(f, 14, name), f);
+                case "vpcEndpointId" -> f.vpcEndpointId = string(p, v, once(f, 15, name), f);
+                case "readOnly" -> f.readOnly = bool(p, v, once(f, 16, name), f);
+                case "managementEvent" -> f.managementEvent = bool(p, v, once(f, 17, name), f);
+                case "userIdentity" -> f.userIdentity = userIdentity(p, v, once(f, 18, name), f);
+                case "resources" -> resources(p, v, once(f, 19, name), f);
+                case "requestParameters" -> f.absoluteSpans[0] = objectSpan(p, v, once(f, 20, name), f);
+                case "responseElements" -> f.absoluteSpans[1] = objectSpan(p, v, once(f, 21, name), f);
+                case "additionalEventData" -> f.absoluteSpans[2] = objectSpan(p, v, once(f, 22, name), f);
+                case "serviceEventDetails" -> f.absoluteSpans[3] = objectSpan(p, v, once(f, 23, name), f);
                 case "Records", "Events" -> {
                     if (handler != null && v == JsonToken.START_ARRAY) {
                         f.wrapperSeen = true;
                         handler.onArray(name, p);
                     } else {
-                        p.skipChildren();
+                        skip(p, f);
                     }
                 }
                 case "detail" -> {
+                    wrapperOnce(f, 24, name);
                     if (v == JsonToken.START_OBJECT) {
-                        f.detailSpan = span(p, v);
+                        f.detailSpan = span(p, v, f);
                     } else {
-                        p.skipChildren();
+                        skip(p, f);
                     }
                 }
                 case "detail-type" -> {
                     f.envelopeSeen = true;
-                    p.skipChildren();
+                    skip(p, f);
                 }
                 case "CloudTrailEvent" -> {
+                    wrapperOnce(f, 25, name);
                     if (v == JsonToken.VALUE_STRING) {
                         f.embeddedRecord = p.getText();
                     } else {
-                        p.skipChildren();
+                        skip(p, f);
                     }
                 }
                 case "digestStartTime", "digestEndTime", "logFiles", "previousDigestSignature" -> {
                     f.digest = true;
-                    p.skipChildren();
+                    skip(p, f);
                 }
-                default -> p.skipChildren();
+                default -> skip(p, f);
             }
         }
         if (t != JsonToken.END_OBJECT) {
             throw new MalformedEventException("unexpected " + describe(t) + " inside an object");
         }
         return f;
+    }
+
+    /** Notes that record field {@code bit} was seen; a second time is a problem. Returns the name. */
+    private static String once(Fields f, int bit, String name) {
+        long mask = 1L << bit;
+        if ((f.seen & mask) != 0) {
+            f.problem("duplicate field '" + name + "'");
+        }
+        f.seen |= mask;
+        return name;
+    }
+
+    private static void wrapperOnce(Fields f, int bit, String name) {
+        long mask = 1L << bit;
+        if ((f.seen & mask) != 0 && f.duplicateWrapperField == null) {
+            f.duplicateWrapperField = name;
+        }
+        f.seen |= mask;
+    }
+
+    /**
+     * Skips the value the parser is on, as {@link JsonParser#skipChildren()} does, noting a problem
+     * when it nests deeper than {@link Json#MAX_NESTING_DEPTH} levels counted from the record's root.
+     */
+    private static void skip(JsonParser p, Fields f) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
+            return;
+        }
+        int depth = p.getParsingContext().getNestingDepth() - f.baseDepth + 1;
+        int open = 1;
+        checkDepth(depth, f);
+        while (open > 0) {
+            JsonToken n = p.nextToken();
+            if (n == null) {
+                return; // the caller reports the end of input
+            }
+            if (n == JsonToken.START_OBJECT || n == JsonToken.START_ARRAY) {
+                open++;
+                depth++;
+                checkDepth(depth, f);
+            } else if (n == JsonToken.END_OBJECT || n == JsonToken.END_ARRAY) {
+                open--;
+                depth--;
+            }
+        }
+    }
+
+    private static void checkDepth(int depth, Fields f) {
+        if (depth > Json.MAX_NESTING_DEPTH) {
+            f.problem("JSON nested deeper than " + Json.MAX_NESTING_DEPTH + " levels");
+        }
     }
 
     /**
@@ -221,6 +316,15 @@ public final class RecordParser {
         f.eventTime = parseTime(f.eventTimeText);
         if (f.eventTime == null) {
             throw new MalformedEventException("eventTime '" + truncate(f.eventTimeText, 40) + "' is not a timestamp");
+        }
+        if (f.eventTime.isBefore(MIN_EVENT_TIME) || !f.eventTime.isBefore(END_EVENT_TIME)) {
+            throw new MalformedEventException("eventTime '" + truncate(f.eventTimeText, 40)
+                    + "' is out of range: records must fall between 1970-01-01 and 9999-12-31");
+        }
+        int invalid = invalidUtf8At(raw);
+        if (invalid >= 0) {
+            // Jackson decodes overlong forms and encoded surrogates without complaint; other readers refuse them
+            throw new MalformedEventException("not UTF-8: invalid byte sequence at byte " + invalid + " of the record");
         }
         f.raw = raw;
         if (f.eventId == null || f.eventId.isEmpty()) {
@@ -302,6 +406,59 @@ public final class RecordParser {
         return v;
     }
 
+    /**
+     * The offset of the first byte that does not belong to a well-formed UTF-8 sequence (RFC 3629: no
+     * overlong forms, no surrogates, nothing above U+10FFFF), or -1 when all of {@code b} is UTF-8.
+     */
+    public static int invalidUtf8At(byte[] b) {
+        int i = 0;
+        int n = b.length;
+        while (i < n) {
+            int c = b[i] & 0xff;
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int len;
+            int min2 = 0x80;
+            int max2 = 0xBF;
+            if (c >= 0xC2 && c <= 0xDF) {
+                len = 2;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                len = 3;
+                if (c == 0xE0) {
+                    min2 = 0xA0; // overlong
+                } else if (c == 0xED) {
+                    max2 = 0x9F; // surrogates
+                }
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                len = 4;
+                if (c == 0xF0) {
+                    min2 = 0x90; // overlong
+                } else if (c == 0xF4) {
+                    max2 = 0x8F; // above U+10FFFF
+                }
+            } else {
+                return i;
+            }
+            if (i + len > n) {
+                return i;
+            }
+            int second = b[i + 1] & 0xff;
+            if (second < min2 || second > max2) {
+                return i;
+            }
+            for (int k = 2; k < len; k++) {
+                int next = b[i + k] & 0xff;
+                if (next < 0x80 || next > 0xBF) {
+                    return i;
+                }
+            }
+            i += len;
+        }
+        return -1;
+    }
+
     /** A stable id for a record without {@code eventID}: a UUID-shaped SHA-256 prefix of its bytes. */
     public static String derivedId(byte[] raw) {
         try {
@@ -318,19 +475,27 @@ public final class RecordParser {
         return abs == null ? null : new int[] {(int) (abs[0] - start), (int) (abs[1] - start)};
     }
 
-    /** Remembers where a value lies (absolute byte offsets, end exclusive); null for a JSON null. */
-    private static long[] span(JsonParser p, JsonToken v) throws IOException {
+    /** Remembers where an object lies (absolute byte offsets, end exclusive); the parser is on START_OBJECT. */
+    private static long[] span(JsonParser p, JsonToken v, Fields f) throws IOException {
+        long begin = p.currentTokenLocation().getByteOffset();
+        skip(p, f);
+        return new long[] {begin, p.currentTokenLocation().getByteOffset() + 1};
+    }
+
+    /**
+     * The span of {@code requestParameters} and the other sub-objects the model parses lazily: null for
+     * a JSON null; anything but an object is a problem (CloudTrail writes an object or null).
+     */
+    private static long[] objectSpan(JsonParser p, JsonToken v, String name, Fields f) throws IOException {
         if (v == JsonToken.VALUE_NULL) {
             return null;
         }
-        long begin = p.currentTokenLocation().getByteOffset();
-        if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
-            p.skipChildren();
-            return new long[] {begin, p.currentTokenLocation().getByteOffset() + 1};
+        if (v != JsonToken.START_OBJECT) {
+            f.problem("field '" + name + "' must be an object, found " + describe(v));
+            skip(p, f);
+            return null;
         }
-        // A scalar: its end is where the parser now stands (strings must be read to be consumed).
-        p.finishToken();
-        return new long[] {begin, p.currentLocation().getByteOffset()};
+        return span(p, v, f);
     }
 
     private static String requiredString(JsonParser p, JsonToken v, String name, Fields f) throws IOException {
@@ -339,11 +504,12 @@ public final class RecordParser {
         }
         if (v != JsonToken.VALUE_NULL) {
             f.problem("field '" + name + "' must be a string, found " + describe(v));
-            p.skipChildren();
+            skip(p, f);
         }
         return null;
     }
 
+    /** An optional string field; a number or boolean is taken as its JSON text, a container is a problem. */
     private static String string(JsonParser p, JsonToken v, String name, Fields f) throws IOException {
         switch (v) {
             case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT, VALUE_TRUE, VALUE_FALSE:
@@ -352,7 +518,7 @@ public final class RecordParser {
                 return null;
             default:
                 f.problem("field '" + name + "' must be a string, found " + describe(v));
-                p.skipChildren();
+                skip(p, f);
                 return null;
         }
     }
@@ -377,18 +543,28 @@ public final class RecordParser {
                 return null;
             default:
                 f.problem("field '" + name + "' must be a boolean, found " + describe(v));
-                p.skipChildren();
+                skip(p, f);
                 return null;
         }
     }
 
-    private static UserIdentity userIdentity(JsonParser p, JsonToken v, Fields f) throws IOException {
+    /** Notes a sub-field seen in {@code seen[0]}; a second time is a problem. Returns the qualified name. */
+    private static String once(long[] seen, int bit, String qualified, Fields f) {
+        long mask = 1L << bit;
+        if ((seen[0] & mask) != 0) {
+            f.problem("duplicate field '" + qualified + "'");
+        }
+        seen[0] |= mask;
+        return qualified;
+    }
+
+    private static UserIdentity userIdentity(JsonParser p, JsonToken v, String name, Fields f) throws IOException {
         if (v == JsonToken.VALUE_NULL) {
             return null;
         }
         if (v != JsonToken.START_OBJECT) {
-            f.problem("field 'userIdentity' must be an object, found " + describe(v));
-            p.skipChildren();
+            f.problem("field '" + name + "' must be an object, found " + describe(v));
+            skip(p, f);
             return null;
         }
         // Streamed by hand: a tree per record costs more than the rest of the record's parse.
@@ -400,20 +576,22 @@ public final class RecordParser {
         String userName = null;
         String invokedBy = null;
         String[] issuer = new String[3];
+        long[] seen = new long[1];
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
+            String field = p.currentName();
             JsonToken value = p.nextToken();
-            switch (name) {
-                case "type" -> type = string(p, value, "userIdentity.type", f);
-                case "principalId" -> principalId = string(p, value, "userIdentity.principalId", f);
-                case "arn" -> arn = string(p, value, "userIdentity.arn", f);
-                case "accountId" -> accountId = string(p, value, "userIdentity.accountId", f);
-                case "accessKeyId" -> accessKeyId = string(p, value, "userIdentity.accessKeyId", f);
-                case "userName" -> userName = string(p, value, "userIdentity.userName", f);
-                case "invokedBy" -> invokedBy = string(p, value, "userIdentity.invokedBy", f);
-                case "sessionContext" -> sessionContext(p, value, issuer, f);
-                default -> p.skipChildren();
+            switch (field) {
+                case "type" -> type = string(p, value, once(seen, 0, "userIdentity.type", f), f);
+                case "principalId" -> principalId = string(p, value, once(seen, 1, "userIdentity.principalId", f), f);
+                case "arn" -> arn = string(p, value, once(seen, 2, "userIdentity.arn", f), f);
+                case "accountId" -> accountId = string(p, value, once(seen, 3, "userIdentity.accountId", f), f);
+                case "accessKeyId" -> accessKeyId = string(p, value, once(seen, 4, "userIdentity.accessKeyId", f), f);
+                case "userName" -> userName = string(p, value, once(seen, 5, "userIdentity.userName", f), f);
+                case "invokedBy" -> invokedBy = string(p, value, once(seen, 6, "userIdentity.invokedBy", f), f);
+                case "sessionContext" -> sessionContext(p, value, issuer,
+                        once(seen, 7, "userIdentity.sessionContext", f), f);
+                default -> skip(p, f);
             }
         }
         if (t != JsonToken.END_OBJECT) {
@@ -424,38 +602,54 @@ public final class RecordParser {
     }
 
     /** Reads {@code sessionContext.sessionIssuer}'s type, arn and accountId into {@code issuer}. */
-    private static void sessionContext(JsonParser p, JsonToken v, String[] issuer, Fields f) throws IOException {
-        if (v != JsonToken.START_OBJECT) {
-            p.skipChildren();
+    private static void sessionContext(JsonParser p, JsonToken v, String[] issuer, String name, Fields f)
+            throws IOException {
+        if (v == JsonToken.VALUE_NULL) {
             return;
         }
+        if (v != JsonToken.START_OBJECT) {
+            f.problem("field '" + name + "' must be an object, found " + describe(v));
+            skip(p, f);
+            return;
+        }
+        long[] seen = new long[1];
         while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
+            String field = p.currentName();
             JsonToken value = p.nextToken();
-            if ("sessionIssuer".equals(name) && value == JsonToken.START_OBJECT) {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    JsonToken fv = p.nextToken();
-                    switch (field) {
-                        case "type" -> issuer[0] = string(p, fv, "sessionIssuer.type", f);
-                        case "arn" -> issuer[1] = string(p, fv, "sessionIssuer.arn", f);
-                        case "accountId" -> issuer[2] = string(p, fv, "sessionIssuer.accountId", f);
-                        default -> p.skipChildren();
-                    }
+            if (!"sessionIssuer".equals(field)) {
+                skip(p, f);
+                continue;
+            }
+            String qualified = once(seen, 0, name + ".sessionIssuer", f);
+            if (value == JsonToken.VALUE_NULL) {
+                continue;
+            }
+            if (value != JsonToken.START_OBJECT) {
+                f.problem("field '" + qualified + "' must be an object, found " + describe(value));
+                skip(p, f);
+                continue;
+            }
+            long[] issuerSeen = new long[1];
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String member = p.currentName();
+                JsonToken fv = p.nextToken();
+                switch (member) {
+                    case "type" -> issuer[0] = string(p, fv, once(issuerSeen, 0, "sessionIssuer.type", f), f);
+                    case "arn" -> issuer[1] = string(p, fv, once(issuerSeen, 1, "sessionIssuer.arn", f), f);
+                    case "accountId" -> issuer[2] = string(p, fv, once(issuerSeen, 2, "sessionIssuer.accountId", f), f);
+                    default -> skip(p, f);
                 }
-            } else {
-                p.skipChildren();
             }
         }
     }
 
-    private static void resources(JsonParser p, JsonToken v, Fields f) throws IOException {
+    private static void resources(JsonParser p, JsonToken v, String name, Fields f) throws IOException {
         if (v == JsonToken.VALUE_NULL) {
             return;
         }
         if (v != JsonToken.START_ARRAY) {
-            f.problem("field 'resources' must be an array, found " + describe(v));
-            p.skipChildren();
+            f.problem("field '" + name + "' must be an array, found " + describe(v));
+            skip(p, f);
             return;
         }
         JsonToken t;
@@ -465,15 +659,16 @@ public final class RecordParser {
                 String lowerArn = null;
                 String accountId = null;
                 String type = null;
+                long[] seen = new long[1];
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
+                    String field = p.currentName();
                     JsonToken value = p.nextToken();
-                    switch (name) {
-                        case "ARN" -> arn = string(p, value, "resources.ARN", f);
-                        case "arn" -> lowerArn = string(p, value, "resources.arn", f);
-                        case "accountId" -> accountId = string(p, value, "resources.accountId", f);
-                        case "type" -> type = string(p, value, "resources.type", f);
-                        default -> p.skipChildren();
+                    switch (field) {
+                        case "ARN" -> arn = string(p, value, once(seen, 0, "resources.ARN", f), f);
+                        case "arn" -> lowerArn = string(p, value, once(seen, 1, "resources.arn", f), f);
+                        case "accountId" -> accountId = string(p, value, once(seen, 2, "resources.accountId", f), f);
+                        case "type" -> type = string(p, value, once(seen, 3, "resources.type", f), f);
+                        default -> skip(p, f);
                     }
                 }
                 f.resources.add(new Resource(arn != null ? arn : lowerArn, accountId, type));
@@ -481,7 +676,7 @@ public final class RecordParser {
                 throw new MalformedEventException("input ends inside 'resources'");
             } else {
                 f.problem("entries of 'resources' must be objects, found " + describe(t));
-                p.skipChildren();
+                skip(p, f);
             }
         }
     }
@@ -507,9 +702,18 @@ public final class RecordParser {
 
     /** The message of an I/O or parse failure, on one line, without Jackson's source excerpt. */
     public static String message(IOException e) {
+        if (e instanceof StreamConstraintsException sce && sce.getOriginalMessage() != null
+                && sce.getOriginalMessage().contains("nesting depth")) {
+            return "JSON nested deeper than " + MAX_PARSER_DEPTH + " levels";
+        }
         if (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe) {
             String where = jpe.getLocation() == null ? "" : " at byte " + jpe.getLocation().getByteOffset();
-            return oneLine(jpe.getOriginalMessage()) + where;
+            String m = jpe.getOriginalMessage() == null ? null
+                    : START_MARKER.matcher(jpe.getOriginalMessage()).replaceAll("");
+            return oneLine(m) + where;
+        }
+        if (e.getMessage() == null) {
+            return e instanceof EOFException ? "unexpected end of input" : e.getClass().getSimpleName();
         }
         return oneLine(e.getClass().getSimpleName() + ": " + e.getMessage());
     }
