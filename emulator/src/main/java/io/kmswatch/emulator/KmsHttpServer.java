@@ -250,6 +250,7 @@ public final class KmsHttpServer implements AutoCloseable {
         }
     }
 
+    /**
      * The checks before the signature: the AWS JSON 1.1 protocol routes a request by {@code Content-Type}
      * and {@code X-Amz-Target} together ("Content-Type: required, static value application/x-amz-json-1.1",
      * https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html; parameters such as a charset are
