@@ -5,6 +5,7 @@ import io.kmswatch.events.Rejected;
 import io.kmswatch.events.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -58,6 +59,18 @@ public final class EventPublisher implements AutoCloseable {
     private volatile Exception failure;
     private volatile String failureTopic;
     private volatile boolean futureLogged;
+    /**
+     * Sends that a producer callback decided on (a refused record to the rejected topic, a record refused only
+     * for its batch again): a callback runs on the producer's I/O thread, which a send waiting for metadata
+     * would block, so they run here. {@link #flush()} waits for them.
+     */
+    private final java.util.concurrent.ExecutorService followUps = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "kmswatch-ingest-follow-up");
+                t.setDaemon(true);
+                return t;
+            });
+    private final java.util.concurrent.atomic.AtomicInteger pendingFollowUps = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param kafka           producer settings (bootstrap servers, security…); acks and idempotence are forced
@@ -136,16 +149,84 @@ public final class EventPublisher implements AutoCloseable {
         String topic = topics.kmsEvents().name();
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null,
                 event.eventTime().toEpochMilli(), event.partitionKey(), event.unsafeRawBytes(), headers);
-        // the callback keeps only the time, not the event: a record waiting for its ack should not
-        // hold its parsed copy on the heap
+        // the callback keeps only the time and the bytes the record holds anyway, not the event: a record
+        // waiting for its ack should not hold its parsed copy on the heap
         long eventMillis = event.eventTime().toEpochMilli();
-        send(record, () -> {
-            metrics.recordProduced(eventMillis);
-            if (onAck != null) {
-                onAck.run();
-            }
-        });
+        sendEvent(record, eventMillis, location, event.unsafeRawBytes(), onAck, 1);
         return true;
+    }
+
+    /** How often a record is sent again after it was refused only for a neighbour in its batch. */
+    private static final int BATCH_RESENDS = 5;
+
+    private void sendEvent(ProducerRecord<String, byte[]> record, long eventMillis, String location, byte[] raw,
+                           Runnable onAck, int attempt) {
+        String topic = record.topic();
+        try {
+            producer.send(record, (meta, e) -> {
+                if (e instanceof InvalidTimestampException) {
+                    followUp(() -> refusedTimestamp(topic, eventMillis, e, location, raw, onAck));
+                } else if (refusedForItsBatch(e) && attempt < BATCH_RESENDS && failure == null) {
+                    // the broker refused the whole batch for another record in it (which got its own error):
+                    // this one is fine, and the producer does not retry it by itself
+                    followUp(() -> sendEvent(record, eventMillis, location, raw, onAck, attempt + 1));
+                } else if (e != null) {
+                    fail(topic, e);
+                } else {
+                    metrics.recordProduced(eventMillis);
+                    if (onAck != null) {
+                        onAck.run();
+                    }
+                }
+            });
+        } catch (KafkaException | IllegalStateException e) {
+            fail(topic, e);
+            checkHealthy();
+        }
+    }
+
+    private void followUp(Runnable send) {
+        pendingFollowUps.incrementAndGet();
+        try {
+            followUps.execute(() -> {
+                try {
+                    send.run();
+                } catch (RuntimeException e) {
+                    fail("kafka", e);
+                } finally {
+                    pendingFollowUps.decrementAndGet();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            pendingFollowUps.decrementAndGet();
+            fail("kafka", e);
+        }
+    }
+
+    /** The producer's error for a valid record whose batch the broker refused because of another record. */
+    private static boolean refusedForItsBatch(Exception e) {
+        return e != null && e.getClass() == KafkaException.class && e.getMessage() != null
+                && e.getMessage().contains("part of a batch which had one");
+    }
+
+    /**
+     * The broker refused a record's eventTime as its timestamp: a topic made outside kmswatch keeps the broker's
+     * limits ({@code message.timestamp.after.max.ms} is one hour from Kafka 4.0 on), which a record from the
+     * future or a replayed trail of a fast emulator clock can break. That is one bad record, not a broken
+     * pipeline: it goes to {@code kms-events-rejected} with the reason, and the source goes on.
+     */
+    private void refusedTimestamp(String topic, long eventMillis, Exception e, String location, byte[] raw,
+                                  Runnable onAck) {
+        if (failure != null) {
+            return;
+        }
+        try {
+            reject(new Rejected(location, "topic " + topic + " refuses eventTime " + Instant.ofEpochMilli(eventMillis)
+                    + " as the record timestamp (" + e.getMessage() + "); set message.timestamp.before.max.ms and"
+                    + " message.timestamp.after.max.ms on the topic to accept it", raw), onAck);
+        } catch (RuntimeException again) {
+            fail(topic, again);
+        }
     }
 
     private void flagFuture(CloudTrailEvent event, String location, long aheadMillis, RecordHeaders headers) {
@@ -240,20 +321,35 @@ public final class EventPublisher implements AutoCloseable {
         checkHealthy();
         try {
             producer.flush();
+            // follow-up sends made by callbacks of what was just flushed, and theirs
+            while (pendingFollowUps.get() > 0 && failure == null) {
+                Thread.sleep(5);
+                producer.flush();
+            }
         } catch (KafkaException e) {
             fail("kafka", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IngestException("interrupted while flushing ingest source " + metrics.source(), e);
         }
         checkHealthy();
     }
 
     /** Closes without waiting for pending sends (they fail): what a crash looks like to Kafka. */
     public void abort() {
+        followUps.shutdownNow();
         producer.close(Duration.ZERO);
     }
 
     /** Flushes what is pending (bounded wait) and closes the producer. */
     @Override
     public void close() {
+        followUps.shutdown();
+        try {
+            followUps.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         producer.close(Duration.ofSeconds(30));
     }
 }
