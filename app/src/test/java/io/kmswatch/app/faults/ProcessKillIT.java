@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -134,8 +135,7 @@ class ProcessKillIT {
     }
 
     private static List<String> withSink(List<String> args, WebhookReceiver webhook) {
-        return java.util.stream.Stream.concat(args.stream(), java.util.stream.Stream.of("--sink", "webhook=" + webhook.url()))
-                .toList();
+        return Stream.concat(args.stream(), Stream.of("--sink", "webhook=" + webhook.url())).toList();
     }
 
     /** Waits until an alert about incident {@code n} or a later one has been delivered. */
