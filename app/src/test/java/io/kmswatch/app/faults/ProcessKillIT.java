@@ -55,7 +55,7 @@ class ProcessKillIT {
 
     @Test
     @Timeout(value = 8, unit = TimeUnit.MINUTES)
-    void shouldLoseAndRepeatNoDetectionOrAlertWhenDetectAndAlertsProcessesAreKilledMidStream(EmbeddedKafkaBroker kafka) {
+    void shouldLoseNoAlertAndCommitEachDetectionOnceWhenDetectAndAlertsAreKilledMidStream(EmbeddedKafkaBroker kafka) {
         List<Incident> incidents = IncidentFixtures.incidents(0, INCIDENTS);
         List<ScenarioLabel> labels = IncidentFixtures.labels(incidents);
         int expectedAlerts = INCIDENTS * IncidentFixtures.ALERTS_PER_INCIDENT;
