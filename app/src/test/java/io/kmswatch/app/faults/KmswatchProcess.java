@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One {@code kmswatch} command run as a user runs it: the built jar in a JVM of its own, stdout and
  * stderr together in a log file. The fault tests end it the hard way: {@link #kill()} sends SIGKILL
- * (what {@code kill -9} sends: no shutdown hook, no flush, no commit) and checks that the exit status
- * says so; {@link #suspend()} (SIGSTOP) freezes it at whatever instruction it is on, so a test can look
+ * (what {@code kill -9} sends: no shutdown hook, no flush, no commit) and returns the exit status that
+ * proves it; {@link #suspend()} (SIGSTOP) freezes it at whatever instruction it is on, so a test can look
  * at what it has written to Kafka before deciding to kill it.
  *
  * <p>A process still running when this JVM exits is killed by a shutdown hook.
@@ -68,7 +69,7 @@ final class KmswatchProcess implements AutoCloseable {
         try {
             Files.createDirectories(logDir);
             Files.writeString(log, "=== " + String.join(" ", args) + System.lineSeparator(), StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(env);
