@@ -104,10 +104,18 @@ final class Pipeline implements AutoCloseable {
                 config.kafka().replicationFactor(), kafkaStringProperties(), sources);
     }
 
-    /** Replication of the Streams topics: the configured factor, else 1 (the embedded broker has one node). */
-    private Integer replicationFactor() {
+    /**
+     * Replication of the topics and internal topics detect creates: the configured factor; else 1 on
+     * the embedded single-node broker and the broker's default ({@code -1}) on a cluster, as ingest and
+     * alerts do. A fixed 1 on a cluster would leave kms-events and the detections' state on one broker,
+     * and the loss of that broker would stop the pipeline.
+     */
+    Integer replicationFactor() {
         Short rf = config.kafka().replicationFactor();
-        return rf != null ? (int) rf : 1;
+        if (rf != null) {
+            return (int) rf;
+        }
+        return config.kafka().embedded() ? 1 : StreamsSettings.BROKER_DEFAULT_REPLICATION;
     }
 
     /** Starts the configured sources (LookupEvents, files, S3). */

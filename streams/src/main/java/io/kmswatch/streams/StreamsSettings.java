@@ -21,7 +21,8 @@ import java.util.Objects;
  * @param kafka               extra Kafka client/Streams properties; never null
  * @param topicPrefix         prefix of every kmswatch topic name; default empty
  * @param partitions          partitions of the topics created when missing; default 4
- * @param replicationFactor   replication of created topics and internal topics; default 1
+ * @param replicationFactor   replication of created topics and internal topics; default 1;
+ *                            {@value #BROKER_DEFAULT_REPLICATION} for the broker's {@code default.replication.factor}
  */
 public record StreamsSettings(String bootstrapServers, String applicationId, String processingGuarantee,
                               Duration commitInterval, Integer numStreamThreads, Path stateDir,
@@ -29,6 +30,8 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Str
                               Integer replicationFactor) {
     public static final String EXACTLY_ONCE_V2 = "exactly_once_v2";
     public static final String AT_LEAST_ONCE = "at_least_once";
+    /** The replication factor that means "the broker's {@code default.replication.factor}" (Kafka's -1). */
+    public static final int BROKER_DEFAULT_REPLICATION = -1;
 
     public StreamsSettings {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers is required");
@@ -55,8 +58,12 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Str
         Topics.withPrefix(topicPrefix); // validates the prefix
         partitions = partitions == null ? 4 : partitions;
         replicationFactor = replicationFactor == null ? 1 : replicationFactor;
-        if (partitions < 1 || replicationFactor < 1) {
-            throw new IllegalArgumentException("partitions and replicationFactor must be at least 1");
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
+        }
+        if (replicationFactor < 1 && replicationFactor != BROKER_DEFAULT_REPLICATION) {
+            throw new IllegalArgumentException("replicationFactor must be at least 1, or " + BROKER_DEFAULT_REPLICATION
+                    + " for the broker's default, got " + replicationFactor);
         }
     }
 

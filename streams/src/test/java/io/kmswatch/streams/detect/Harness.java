@@ -118,8 +118,19 @@ final class Harness implements AutoCloseable {
 
     /** Runs the events through a fresh topology and returns what identifies each firing: fingerprint, tier, resolves. */
     static Set<String> identities(DetectionsConfig config, List<CloudTrailEvent> events) {
+        return identities(config, events, null);
+    }
+
+    /**
+     * As {@link #identities(DetectionsConfig, List)}, then a settle tick at {@code settleAt} (null: none), as a
+     * replay ends: stream-time punctuators run once more at that stream time, whatever the input's order.
+     */
+    static Set<String> identities(DetectionsConfig config, List<CloudTrailEvent> events, Instant settleAt) {
         try (Harness h = new Harness(config)) {
             h.pipe(events);
+            if (settleAt != null) {
+                h.tick(settleAt);
+            }
             Set<String> ids = new TreeSet<>();
             for (Detection d : h.detections()) {
                 ids.add(d.fingerprint() + "#" + d.tier() + (d.resolves() ? "#resolved" : ""));
