@@ -177,13 +177,15 @@ public final class MemoryBenchmark {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
     }
 
+    /** The heap cap the {@code kmswatch} script gives the JVM when {@code KMSWATCH_JAVA_OPTS} is not set. */
+    static final String SCRIPT_DEFAULT_OPTS = "-Xmx768m";
+
+    /** A java command with the JVM options the {@code kmswatch} script would use: what a user's process runs with. */
     private static List<String> java() {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String opts = System.getenv("KMSWATCH_JAVA_OPTS");
-        if (opts != null && !opts.isBlank()) {
-            cmd.addAll(List.of(opts.trim().split("\\s+")));
-        }
+        cmd.addAll(List.of((opts != null && !opts.isBlank() ? opts : SCRIPT_DEFAULT_OPTS).trim().split("\\s+")));
         return cmd;
     }
 
