@@ -228,12 +228,12 @@ class BadInputProperties {
     record Mutation(int kind, int position, byte value, int length) {
         byte[] apply(byte[] b, int at) {
             return switch (kind) {
-                case 0 -> set(b, at, value);
-                case 1 -> insert(b, at, value);
-                case 2 -> delete(b, at, length);
-                case 3 -> insert(b, at, (byte) 0);
-                case 4 -> insert(b, at, (byte) 0xC3);
-                case 5 -> set(b, at, (byte) '"');
+                case 0 -> ByteEdits.set(b, at, value);
+                case 1 -> ByteEdits.insert(b, at, value);
+                case 2 -> ByteEdits.delete(b, at, length);
+                case 3 -> ByteEdits.insert(b, at, (byte) 0);
+                case 4 -> ByteEdits.insert(b, at, (byte) 0xC3);
+                case 5 -> ByteEdits.set(b, at, (byte) '"');
                 default -> Arrays.copyOf(b, at);
             };
         }
@@ -518,30 +518,6 @@ class BadInputProperties {
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static byte[] set(byte[] b, int at, byte v) {
-        byte[] c = b.clone();
-        if (at < c.length) {
-            c[at] = v;
-        }
-        return c;
-    }
-
-    private static byte[] insert(byte[] b, int at, byte v) {
-        byte[] c = new byte[b.length + 1];
-        System.arraycopy(b, 0, c, 0, at);
-        c[at] = v;
-        System.arraycopy(b, at, c, at + 1, b.length - at);
-        return c;
-    }
-
-    private static byte[] delete(byte[] b, int at, int n) {
-        int end = Math.min(b.length, at + n);
-        byte[] c = new byte[b.length - (end - at)];
-        System.arraycopy(b, 0, c, 0, at);
-        System.arraycopy(b, end, c, at, b.length - end);
-        return c;
     }
 
     /** How many bytes a truncated gzip stream yields before it fails. */

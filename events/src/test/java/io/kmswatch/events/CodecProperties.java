@@ -90,39 +90,15 @@ class CodecProperties {
             int at = pos % (b.length + 1);
             return switch (kind) {
                 case 0 -> Arrays.copyOf(b, at);
-                case 1 -> flip(b, at, value);
-                case 2 -> insert(b, at, value);
-                case 3 -> delete(b, at, 1 + pos % 40);
-                case 4 -> insert(b, at, (byte) 0);
+                case 1 -> ByteEdits.set(b, at, value);
+                case 2 -> ByteEdits.insert(b, at, value);
+                case 3 -> ByteEdits.delete(b, at, 1 + pos % 40);
+                case 4 -> ByteEdits.insert(b, at, (byte) 0);
                 case 5 -> replaceValue(b, pos);
                 case 6 -> duplicateKey(b);
-                default -> insert(insert(b, at, (byte) 0xC3), at, (byte) 0xFF);
+                default -> ByteEdits.insert(ByteEdits.insert(b, at, (byte) 0xC3), at, (byte) 0xFF);
             };
         });
-    }
-
-    private static byte[] flip(byte[] b, int at, byte v) {
-        byte[] c = b.clone();
-        if (at < c.length) {
-            c[at] = v;
-        }
-        return c;
-    }
-
-    private static byte[] insert(byte[] b, int at, byte v) {
-        byte[] c = new byte[b.length + 1];
-        System.arraycopy(b, 0, c, 0, at);
-        c[at] = v;
-        System.arraycopy(b, at, c, at + 1, b.length - at);
-        return c;
-    }
-
-    private static byte[] delete(byte[] b, int at, int n) {
-        int end = Math.min(b.length, at + n);
-        byte[] c = new byte[b.length - (end - at)];
-        System.arraycopy(b, 0, c, 0, at);
-        System.arraycopy(b, end, c, at, b.length - end);
-        return c;
     }
 
     /** Swaps the type of one field the model reads: a string becomes a number, object, array or bool. */
