@@ -2,6 +2,7 @@ package io.kmswatch.alerts;
 
 import io.kmswatch.alerts.sink.AlertSink;
 import io.kmswatch.alerts.sink.SinkFactory;
+import io.kmswatch.events.TopicSetup;
 import io.kmswatch.events.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -11,14 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -141,27 +137,17 @@ public final class AlertsApp implements AutoCloseable {
      * @throws AlertDeliveryException when the broker refuses or does not answer in time
      */
     public static void createTopics(Admin admin, Topics topics, int partitions) {
-        Set<String> names = Set.of(topics.kmsDetections().name(), topics.kmsAlerts().name(),
-                topics.kmsAlertsUndeliverable().name());
         List<NewTopic> create = new ArrayList<>();
-        for (String n : names) {
+        for (String n : List.of(topics.kmsDetections().name(), topics.kmsAlerts().name(),
+                topics.kmsAlertsUndeliverable().name())) {
             create.add(new NewTopic(n, Optional.of(partitions), Optional.empty())
                     .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")));
         }
-        admin.createTopics(create).values().forEach((name, f) -> {
-            try {
-                f.get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new AlertDeliveryException("cannot create topic " + name + ": " + e.getCause(), false, e);
-                }
-            } catch (TimeoutException e) {
-                throw new AlertDeliveryException("creating topic " + name + " timed out", true, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AlertDeliveryException("interrupted creating topic " + name, true, e);
-            }
-        });
+        try {
+            TopicSetup.ensure(admin, create, Duration.ofSeconds(60));
+        } catch (TopicSetup.TopicSetupException e) {
+            throw new AlertDeliveryException("cannot create topics: " + e.getMessage(), false, e);
+        }
     }
 
     /** The metrics this process records (already bound to the registry given at start). */

@@ -5,6 +5,7 @@ import io.kmswatch.alerts.AlertsAppSettings;
 import io.kmswatch.alerts.AlertsConfig;
 import io.kmswatch.broker.BrokerConfig;
 import io.kmswatch.broker.EmbeddedKafkaBroker;
+import io.kmswatch.events.TopicSetup;
 import io.kmswatch.events.Topics;
 import io.kmswatch.ingest.IngestConfig;
 import io.kmswatch.ingest.IngestService;
@@ -19,7 +20,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -174,22 +177,16 @@ final class Pipeline implements AutoCloseable {
 
     /** Creates topics that no stage creates (the scenario labels), with the configured partitions. */
     void createTopics(String... names) {
+        List<NewTopic> wanted = new ArrayList<>();
+        for (String name : names) {
+            wanted.add(new NewTopic(name, Optional.of(config.kafka().partitions()),
+                    Optional.ofNullable(config.kafka().replicationFactor()))
+                    .configs(Map.of("retention.ms", "-1")));
+        }
         try (Admin admin = Admin.create(kafkaClientProperties())) {
-            java.util.Set<String> existing = admin.listTopics().names().get();
-            List<org.apache.kafka.clients.admin.NewTopic> missing = new ArrayList<>();
-            for (String name : names) {
-                if (!existing.contains(name)) {
-                    missing.add(new org.apache.kafka.clients.admin.NewTopic(name, java.util.Optional.of(config.kafka().partitions()),
-                            java.util.Optional.ofNullable(config.kafka().replicationFactor()))
-                            .configs(Map.of("retention.ms", "-1")));
-                }
-            }
-            admin.createTopics(missing).all().get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("cannot create topics " + String.join(", ", names) + ": " + e.getCause().getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
+            TopicSetup.ensure(admin, wanted, Duration.ofSeconds(60));
+        } catch (TopicSetup.TopicSetupException e) {
+            throw new IllegalStateException("cannot create topics " + String.join(", ", names) + ": " + e.getMessage(), e);
         }
     }
 

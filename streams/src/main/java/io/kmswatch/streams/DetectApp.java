@@ -1,5 +1,6 @@
 package io.kmswatch.streams;
 
+import io.kmswatch.events.TopicSetup;
 import io.kmswatch.events.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,15 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -152,34 +148,17 @@ public final class DetectApp implements AutoCloseable {
                 p.put(k, v);
             }
         });
+        List<NewTopic> wanted = new ArrayList<>();
+        for (String name : List.of(topics.kmsEvents().name(), topics.kmsDetections().name(),
+                topics.kmsEventsRejected().name())) {
+            wanted.add(new NewTopic(name, settings.partitions(), settings.replicationFactor().shortValue())
+                    .configs(Map.of("retention.ms", "-1", "retention.bytes", RETENTION_BYTES)));
+        }
         try (Admin admin = Admin.create(p)) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = new ArrayList<>();
-            for (String name : List.of(topics.kmsEvents().name(), topics.kmsDetections().name(),
-                    topics.kmsEventsRejected().name())) {
-                if (!existing.contains(name)) {
-                    missing.add(new NewTopic(name, settings.partitions(), settings.replicationFactor().shortValue())
-                            .configs(Map.of("retention.ms", "-1", "retention.bytes", RETENTION_BYTES)));
-                }
-            }
-            for (NewTopic t : missing) {
-                try {
-                    admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
-                    LOG.info("created topic {} ({} partitions)", t.name(), t.numPartitions());
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
-                    }
-                }
-            }
             String input = topics.kmsEvents().name();
-            return admin.describeTopics(List.of(input)).allTopicNames().get(30, TimeUnit.SECONDS).get(input)
-                    .partitions().size();
-        } catch (ExecutionException | TimeoutException e) {
-            throw new DetectionException("cannot create topics on " + settings.bootstrapServers() + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DetectionException("interrupted while creating topics", e);
+            return TopicSetup.ensure(admin, wanted, Duration.ofSeconds(60)).get(input).partitions().size();
+        } catch (TopicSetup.TopicSetupException e) {
+            throw new DetectionException("cannot create topics on " + settings.bootstrapServers() + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.kmswatch.app.bench;
 
+import io.kmswatch.events.TopicSetup;
 import io.kmswatch.events.bench.Measurement;
 import io.kmswatch.streams.DetectApp;
 import io.kmswatch.streams.DetectionsConfig;
@@ -347,14 +348,14 @@ public final class DetectBenchmark {
     void createTopics(int partitions, String... names) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
+        List<org.apache.kafka.clients.admin.NewTopic> topics = new ArrayList<>();
+        for (String n : names) {
+            topics.add(new org.apache.kafka.clients.admin.NewTopic(n, partitions, (short) 1));
+        }
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
-            List<org.apache.kafka.clients.admin.NewTopic> topics = new ArrayList<>();
-            for (String n : names) {
-                topics.add(new org.apache.kafka.clients.admin.NewTopic(n, partitions, (short) 1));
-            }
-            admin.createTopics(topics).all().get();
-        } catch (Exception e) {
-            throw new BenchException("cannot create topics: " + e, e);
+            TopicSetup.ensure(admin, topics, Duration.ofSeconds(60));
+        } catch (TopicSetup.TopicSetupException e) {
+            throw new BenchException("cannot create topics: " + e.getMessage(), e);
         }
     }
 
