@@ -71,7 +71,8 @@ public record KmswatchConfig(Path workDir, Kafka kafka, SourcesConfig sources, D
      *
      * @param processingGuarantee {@code exactly_once_v2} (default) or {@code at_least_once}
      * @param commitInterval      default 100 ms
-     * @param threads             stream threads per process (default 1)
+     * @param threads             stream threads per process (default: one per processor core, at most one per
+     *                            partition of {@code kms-events})
      */
     public record Streams(String processingGuarantee, Duration commitInterval, Integer threads) {
         public Streams {
@@ -81,8 +82,7 @@ public record KmswatchConfig(Path workDir, Kafka kafka, SourcesConfig sources, D
                         + processingGuarantee + "'");
             }
             commitInterval = commitInterval == null ? Duration.ofMillis(100) : commitInterval;
-            threads = threads == null ? 1 : threads;
-            if (threads < 1) {
+            if (threads != null && threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, got " + threads);
             }
         }

@@ -66,7 +66,10 @@ public final class DetectApp implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         int inputPartitions = createTopics();
-        streams = new KafkaStreams(DetectionTopology.build(config, topics, metrics, inputPartitions), streamsProperties());
+        Properties p = streamsProperties();
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads(inputPartitions));
+        p.putAll(settings.kafka()); // explicit client settings still win
+        streams = new KafkaStreams(DetectionTopology.build(config, topics, metrics, inputPartitions), p);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -115,7 +118,7 @@ public final class DetectApp implements AutoCloseable {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.processingGuarantee());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.numStreamThreads());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads(settings.partitions()));
         p.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.replicationFactor());
         // Processors forward firings themselves, so the store cache adds no latency; it only folds the

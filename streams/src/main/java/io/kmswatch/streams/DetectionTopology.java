@@ -10,6 +10,7 @@ import io.kmswatch.streams.detect.KeyEvent;
 import io.kmswatch.streams.detect.KeyFacts;
 import io.kmswatch.events.JsonSerde;
 import io.kmswatch.streams.detect.RuleContext;
+import io.kmswatch.streams.state.WriteBehindStores;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,11 +90,11 @@ public final class DetectionTopology {
         }
 
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(DedupProcessor.STORE,
-                config.dedupRetention(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(WriteBehindStores.window(Stores.persistentWindowStore(DedupProcessor.STORE,
+                config.dedupRetention(), Duration.ofMillis(1), false), Serdes.Long(), WriteBehindStores.DEFAULT_CAPACITY));
         // eventIDs grow with traffic: on disk. The inventory grows with keys: in memory, like the detections' state.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(InventoryProcessor.STORE),
-                Serdes.String(), new JsonSerde<>(KeyFacts.class)).withCachingEnabled());
+        builder.addStateStore(WriteBehindStores.keyValue(Stores.inMemoryKeyValueStore(InventoryProcessor.STORE),
+                new JsonSerde<>(KeyFacts.class), InventoryProcessor.HOT_KEYS));
 
         KStream<String, CloudTrailEvent> input = builder.stream(topics.kmsEvents().name(),
                 Consumed.with(Serdes.String(), new CloudTrailEventSerde())

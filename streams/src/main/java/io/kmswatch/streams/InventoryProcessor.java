@@ -17,14 +17,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class InventoryProcessor implements Processor<String, CloudTrailEvent, String, KeyEvent> {
     static final String STORE = "kmswatch-key-inventory";
-    /** Keys whose facts a task keeps as objects (see {@link HotValues}). */
+    /** Keys whose facts a task keeps as objects (see {@link io.kmswatch.streams.state.WriteBehindStores}). */
     static final int HOT_KEYS = 10_000;
 
     private final StreamsMetrics metrics;
     private final StreamsMetrics.InventoryTally tally = new StreamsMetrics.InventoryTally();
     private ProcessorContext<String, KeyEvent> context;
     private KeyValueStore<String, KeyFacts> inventory;
-    private final HotValues<String, KeyFacts> hot = new HotValues<>(HOT_KEYS);
 
     InventoryProcessor(StreamsMetrics metrics) {
         this.metrics = metrics;
@@ -34,7 +33,6 @@ final class InventoryProcessor implements Processor<String, CloudTrailEvent, Str
     public void init(ProcessorContext<String, KeyEvent> ctx) {
         this.context = ctx;
         this.inventory = ctx.getStateStore(STORE);
-        hot.clear();
         // The store is restored before init: count what it already holds.
         try (KeyValueIterator<String, KeyFacts> it = inventory.all()) {
             while (it.hasNext()) {
@@ -52,16 +50,11 @@ final class InventoryProcessor implements Processor<String, CloudTrailEvent, Str
             context.forward(record.withValue(new KeyEvent(e, null)));
             return;
         }
-        KeyFacts before = hot.get(arn);
-        if (before == null) {
-            before = inventory.get(arn);
-            hot.put(arn, before);
-        }
+        KeyFacts before = inventory.get(arn);
         context.forward(record.withValue(new KeyEvent(e, before)));
         KeyFacts after = (before == null ? KeyFacts.unseen(arn, e.eventTime()) : before).apply(e);
         if (!after.equals(before)) {
             inventory.put(arn, after);
-            hot.put(arn, after);
             tally.move(before, after);
         }
     }

@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -80,7 +82,9 @@ public final class StreamsMetrics implements MeterBinder {
             "XksKeyNotFoundException", "XksProxyInvalidResponseException", "XksProxyUriUnreachableException");
 
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private static final String KEY_DECRYPTS_DESCRIPTION =
+            "Successful Decrypt and GenerateDataKey* calls per key (first " + MAX_KEY_IDS + " keys, else other)";
+    private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
     private final Set<InventoryTally> tallies = ConcurrentHashMap.newKeySet();
     private final Set<String> keyIds = ConcurrentHashMap.newKeySet();
     /** Deletion date (epoch ms) per key pending deletion, and its gauge. */
@@ -168,8 +172,7 @@ public final class StreamsMetrics implements MeterBinder {
         }
         String arn = e.keyArn();
         if (e.succeeded() && e.operation().isDecryptLike() && arn != null) {
-            counter("kmswatch.streams.key.decrypts",
-                    "Successful Decrypt and GenerateDataKey* calls per key (first " + MAX_KEY_IDS + " keys, else other)",
+            counter("kmswatch.streams.key.decrypts", KEY_DECRYPTS_DESCRIPTION,
                     "key_id", keyIdLabel(KeyArns.keyIdOf(arn))).increment();
         }
     }
@@ -254,9 +257,21 @@ public final class StreamsMetrics implements MeterBinder {
     }
 
     private Counter counter(String name, String description, String... tags) {
-        String id = name + String.join("\u0000", tags);
-        return counters.computeIfAbsent(id, k -> Counter.builder(name).description(description).tags(tags)
-                .register(registry));
+        // Called several times per event: the lookup key is a list of the interned name and tag strings,
+        // so no string is built on the hot path.
+        List<String> id = tags.length == 0 ? List.of(name) : switch (tags.length) {
+            case 2 -> List.of(name, tags[0], tags[1]);
+            case 4 -> List.of(name, tags[0], tags[1], tags[2], tags[3]);
+            default -> {
+                List<String> all = new ArrayList<>(tags.length + 1);
+                all.add(name);
+                all.addAll(Arrays.asList(tags));
+                yield all;
+            }
+        };
+        Counter c = counters.get(id);
+        return c != null ? c : counters.computeIfAbsent(id, k -> Counter.builder(name).description(description)
+                .tags(tags).register(registry));
     }
 
     private double keys(String state) {

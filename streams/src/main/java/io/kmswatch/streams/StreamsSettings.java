@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param applicationId       Streams application id (group id and internal topic prefix); default {@code kmswatch-detect}
  * @param processingGuarantee {@code exactly_once_v2} (default) or {@code at_least_once}
  * @param commitInterval      default 100 ms: results become visible at each commit under exactly-once
- * @param numStreamThreads    default 1
+ * @param numStreamThreads    stream threads; default (null) one per processor core, at most one per input
+ *                            partition (a thread without a partition would only idle)
  * @param stateDir            where RocksDB state lives; default {@code ./kmswatch-state}
  * @param kafka               extra Kafka client/Streams properties; never null
  * @param topicPrefix         prefix of every kmswatch topic name; default empty
@@ -48,8 +49,7 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Str
         if (commitInterval.isNegative() || commitInterval.isZero()) {
             throw new IllegalArgumentException("commitInterval must be positive, got " + commitInterval);
         }
-        numStreamThreads = numStreamThreads == null ? 1 : numStreamThreads;
-        if (numStreamThreads < 1) {
+        if (numStreamThreads != null && numStreamThreads < 1) {
             throw new IllegalArgumentException("numStreamThreads must be at least 1, got " + numStreamThreads);
         }
         stateDir = stateDir == null ? Path.of("kmswatch-state") : stateDir;
@@ -65,6 +65,14 @@ public record StreamsSettings(String bootstrapServers, String applicationId, Str
             throw new IllegalArgumentException("replicationFactor must be at least 1, or " + BROKER_DEFAULT_REPLICATION
                     + " for the broker's default, got " + replicationFactor);
         }
+    }
+
+    /** The stream threads to run for an input topic of {@code inputPartitions} partitions. */
+    public int streamThreads(int inputPartitions) {
+        if (numStreamThreads != null) {
+            return numStreamThreads;
+        }
+        return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), inputPartitions));
     }
 
     /** Defaults for everything but the bootstrap servers. */

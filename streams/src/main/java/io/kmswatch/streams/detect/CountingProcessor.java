@@ -1,7 +1,6 @@
 package io.kmswatch.streams.detect;
 
 import io.kmswatch.events.Detection;
-import io.kmswatch.streams.HotValues;
 import io.kmswatch.streams.StreamsMetrics;
 import java.time.Duration;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -25,8 +24,6 @@ public abstract class CountingProcessor implements Processor<String, KeyEvent, S
     private final StreamsMetrics metrics;
     protected ProcessorContext<String, Detection> context;
     protected WindowStore<String, WindowBucket> buckets;
-    /** Buckets of the windows being counted, as objects (see {@link HotValues}). */
-    private final HotValues<WindowKey, WindowBucket> hot = new HotValues<>(HOT_WINDOWS);
     /**
      * The newest event time this processor has counted or seen: lateness is judged by it rather than by the
      * task's stream time, which a settle tick (or the other side of the task: kms-events vs. the by-principal
@@ -53,7 +50,6 @@ public abstract class CountingProcessor implements Processor<String, KeyEvent, S
     public void init(ProcessorContext<String, Detection> ctx) {
         this.context = ctx;
         this.buckets = ctx.getStateStore(storeName);
-        hot.clear();
     }
 
     @Override
@@ -72,32 +68,20 @@ public abstract class CountingProcessor implements Processor<String, KeyEvent, S
             metrics.lateDropped(detectionId);
             return;
         }
-        WindowKey at = new WindowKey(entity, start);
-        WindowBucket b = hot.get(at);
-        if (b == null) {
-            b = buckets.fetch(entity, start);
-        }
+        WindowBucket b = buckets.fetch(entity, start);
         b = (b == null ? WindowBucket.empty() : b).plus(ts, record.value().event().eventId());
         long threshold = threshold(entity, start, record.value());
         int tier = tierFor(b.count(), threshold);
         if (tier > b.tier()) {
             b = b.firedAt(tier);
             buckets.put(entity, b, start);
-            hot.put(at, b);
             Detection d = detection(record.value(), entity, start, b, tier, threshold);
             if (d != null) {
                 context.forward(new Record<>(d.fingerprint(), d, ts));
             }
         } else {
             buckets.put(entity, b, start);
-            hot.put(at, b);
         }
-    }
-
-    /** Entity windows a processor keeps as objects. */
-    static final int HOT_WINDOWS = 4_096;
-
-    private record WindowKey(String entity, long start) {
     }
 
     /** The entity an event counts for, or null when it does not count. */

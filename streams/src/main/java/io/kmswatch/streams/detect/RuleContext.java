@@ -4,6 +4,7 @@ import io.kmswatch.events.JsonSerde;
 import io.kmswatch.streams.DetectionsConfig;
 import io.kmswatch.streams.RuleSettings;
 import io.kmswatch.streams.StreamsMetrics;
+import io.kmswatch.streams.state.WriteBehindStores;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -16,8 +17,9 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <p>Detection stores are in memory, backed by their changelogs: their size is bounded by keys,
  * principals and windows, not by traffic, and a RocksDB store costs a flush on every commit (dozens
- * of stores × ten commits a second under exactly-once). They are cached: processors forward firings
- * themselves, so the cache only folds the writes of hot keys into one changelog record per commit.
+ * of stores × ten commits a second under exactly-once). They keep their hot values as objects and write
+ * each changed value down once per commit ({@link WriteBehindStores}): processors forward firings
+ * themselves, so nothing waits for the write, and the changelog gets one record per changed key per commit.
  *
  * @param config   never null
  * @param settings the rule's settings, defaults applied; never null
@@ -33,8 +35,8 @@ public record RuleContext(DetectionsConfig config, RuleSettings settings, Stream
 
     /** Adds a persistent key-value store of JSON values; returns its name. */
     public <V> String keyValueStore(String name, Class<V> type) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(),
-                serde(type)).withCachingEnabled());
+        builder.addStateStore(WriteBehindStores.keyValue(Stores.inMemoryKeyValueStore(name), serde(type),
+                WriteBehindStores.DEFAULT_CAPACITY));
         return name;
     }
 
@@ -55,9 +57,8 @@ public record RuleContext(DetectionsConfig config, RuleSettings settings, Stream
 
     /** Adds a persistent window store of JSON values with the given retention and window size; returns its name. */
     public <V> String windowStore(String name, Duration retention, Duration window, Class<V> type) {
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.inMemoryWindowStore(name, retention, window, false), Serdes.String(), serde(type))
-                .withCachingEnabled());
+        builder.addStateStore(WriteBehindStores.window(Stores.inMemoryWindowStore(name, retention, window, false),
+                serde(type), WriteBehindStores.DEFAULT_CAPACITY));
         return name;
     }
 }
