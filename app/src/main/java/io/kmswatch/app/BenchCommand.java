@@ -47,6 +47,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Extra Kafka/Streams properties for the detect benchmarks (to try settings; default: the product defaults).")
     Map<String, String> kafka;
 
+    @Option(names = "--readers", paramLabel = "N",
+            description = "Parallel file readers of the replay benchmark (to try settings; default: the files source default).")
+    Integer readers;
+
     private boolean runs(String part) {
         if (only == null || only.isEmpty()) {
             return true;
@@ -127,6 +131,9 @@ final class BenchCommand implements Callable<Integer> {
 
     private void replay(Map<String, Object> figures, EmbeddedKafkaBroker broker, Path work) {
         ReplayBenchmark bench = ReplayBenchmark.synthetic(work.resolve("replay"), quick ? 20 : 60, 1000);
+        if (readers != null) {
+            bench.readers(readers);
+        }
         ReplayBenchmark.Result r = bench.run(Map.of("bootstrap.servers", broker.bootstrapServers()), quick ? 3 : 5);
         figures.put("replayRecordsPerSec", Math.round(r.replay().median()));
         figures.put("rawProduceRecordsPerSec", Math.round(r.rawProduce().median()));

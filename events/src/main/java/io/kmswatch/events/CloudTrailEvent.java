@@ -82,7 +82,12 @@ public final class CloudTrailEvent {
         this.vpcEndpointId = f.vpcEndpointId;
         this.readOnly = f.readOnly;
         this.managementEvent = f.managementEvent;
-        this.resources = List.copyOf(f.resources);
+        // nearly every record names one resource: skip List.copyOf's array round trip for 0 and 1
+        this.resources = switch (f.resources.size()) {
+            case 0 -> List.of();
+            case 1 -> List.of(f.resources.get(0));
+            default -> List.copyOf(f.resources);
+        };
         this.requestParameters = new LazyNode(raw, f.requestParameters);
         this.responseElements = new LazyNode(raw, f.responseElements);
         this.additionalEventData = new LazyNode(raw, f.additionalEventData);
