@@ -115,7 +115,8 @@ final class BenchCommand implements Callable<Integer> {
             bench = CodecBenchmark.synthetic(40, 500);
             input = "synthetic (40 files x 500 records)";
         }
-        CodecBenchmark.Result r = bench.run(quick ? 3 : 5, quick ? 5 : 9, quick ? 300_000_000L : 1_000_000_000L);
+        CodecBenchmark.Result r = bench.run(quick ? 3 : 5, quick ? 5 : 9, quick ? 300_000_000L : 1_000_000_000L,
+                quick ? 3_000_000_000L : 5_000_000_000L);
         figures.put("codecInput", input);
         figures.put("codecRecordsPerSec", Math.round(r.codec().median()));
         figures.put("readTreeRecordsPerSec", Math.round(r.readTree().median()));

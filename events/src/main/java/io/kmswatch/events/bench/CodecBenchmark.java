@@ -87,9 +87,19 @@ public final class CodecBenchmark {
 
     /** Runs {@code warmups} unmeasured and {@code runs} measured passes of each, interleaved. */
     public Result run(int warmups, int runs, long minNanosPerRun) {
+        return run(warmups, runs, minNanosPerRun, 0);
+    }
+
+    /**
+     * Runs unmeasured passes of each, interleaved, until there were {@code warmups} of them and
+     * {@code minWarmupNanos} have passed (a small input is read in milliseconds, before the JIT has compiled
+     * the codec's paths: a count of passes alone measured the interpreter), then {@code runs} measured ones.
+     */
+    public Result run(int warmups, int runs, long minNanosPerRun, long minWarmupNanos) {
         long bytes = files.stream().mapToLong(b -> b.length).sum();
         long records = codecPass();
-        for (int i = 0; i < warmups; i++) {
+        long warmStart = System.nanoTime();
+        for (int i = 0; i < warmups || System.nanoTime() - warmStart < minWarmupNanos; i++) {
             codecPass();
             treePass();
         }
