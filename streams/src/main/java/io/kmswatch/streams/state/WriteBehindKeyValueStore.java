@@ -3,11 +3,8 @@ package io.kmswatch.streams.state;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * A key-value store that keeps its hot values as objects and writes them to the store beneath (metered,
@@ -20,49 +17,19 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  *
  * @param <V> an immutable value type
  */
-public final class WriteBehindKeyValueStore<V> extends WrappedStateStore<KeyValueStore<String, V>, String, V>
+public final class WriteBehindKeyValueStore<V> extends WriteBehindStore<KeyValueStore<String, V>, String, V>
         implements KeyValueStore<String, V> {
-    private final ObjectCache<String, V> cache;
-
     WriteBehindKeyValueStore(KeyValueStore<String, V> inner, int capacity) {
-        super(inner);
-        this.cache = new ObjectCache<>(capacity, (k, v) -> {
-            if (v == null) {
-                wrapped().delete(k);
-            } else {
-                wrapped().put(k, v);
-            }
-        });
+        super(inner, capacity);
     }
 
     @Override
-    public void init(StateStoreContext context, StateStore root) {
-        cache.clear(); // a (re)initialised store is restored from the changelog: nothing cached is current
-        super.init(context, root);
-    }
-
-    @Override
-    public void flushCache() {
-        cache.writeDirty();
-        super.flushCache();
-    }
-
-    @Override
-    public void clearCache() {
-        cache.clear();
-        super.clearCache();
-    }
-
-    @Override
-    public void commit(java.util.Map<org.apache.kafka.common.TopicPartition, Long> changelogOffsets) {
-        cache.writeDirty();
-        super.commit(changelogOffsets);
-    }
-
-    @Override
-    public void close() {
-        cache.clear();
-        super.close();
+    void writeDown(String key, V value) {
+        if (value == null) {
+            wrapped().delete(key);
+        } else {
+            wrapped().put(key, value);
+        }
     }
 
     @Override

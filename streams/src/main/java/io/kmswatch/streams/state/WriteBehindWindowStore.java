@@ -1,14 +1,9 @@
 package io.kmswatch.streams.state;
 
-import java.util.Map;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
-import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * The window-store counterpart of {@link WriteBehindKeyValueStore}: point reads and writes of one window of
@@ -17,50 +12,27 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  *
  * @param <V> an immutable value type
  */
-public final class WriteBehindWindowStore<V> extends WrappedStateStore<WindowStore<String, V>, String, V>
+public final class WriteBehindWindowStore<V> extends WriteBehindStore<WindowStore<String, V>, WriteBehindWindowStore.At, V>
         implements WindowStore<String, V> {
-    private record At(String key, long start) {
+    record At(String key, long start) {
     }
 
-    private final ObjectCache<At, V> cache;
     private final long retentionMs;
     private long observedStreamTime = Long.MIN_VALUE;
 
     WriteBehindWindowStore(WindowStore<String, V> inner, long retentionMs, int capacity) {
-        super(inner);
+        super(inner, capacity);
         this.retentionMs = retentionMs;
-        this.cache = new ObjectCache<>(capacity, (at, v) -> wrapped().put(at.key(), v, at.start()));
     }
 
     @Override
-    public void init(StateStoreContext context, StateStore root) {
-        cache.clear();
+    void writeDown(At at, V value) {
+        wrapped().put(at.key(), value, at.start());
+    }
+
+    @Override
+    void reset() {
         observedStreamTime = Long.MIN_VALUE;
-        super.init(context, root);
-    }
-
-    @Override
-    public void flushCache() {
-        cache.writeDirty();
-        super.flushCache();
-    }
-
-    @Override
-    public void clearCache() {
-        cache.clear();
-        super.clearCache();
-    }
-
-    @Override
-    public void commit(Map<TopicPartition, Long> changelogOffsets) {
-        cache.writeDirty();
-        super.commit(changelogOffsets);
-    }
-
-    @Override
-    public void close() {
-        cache.clear();
-        super.close();
     }
 
     private boolean expired(long windowStart) {
