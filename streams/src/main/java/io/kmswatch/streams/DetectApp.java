@@ -121,9 +121,9 @@ public final class DetectApp implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads(settings.partitions()));
         p.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.replicationFactor());
-        // Processors forward firings themselves, so the store cache adds no latency; it only folds the
-        // writes of hot keys (inventory, counters) into one changelog record per commit.
-        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 32L * 1024 * 1024);
+        // No store uses Kafka Streams' byte record cache: the write-behind stores fold the writes of hot keys
+        // into one changelog record per commit themselves (io.kmswatch.streams.state), so none is reserved.
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
         // The producer's default linger of 100 ms is paid once per hop (input → repartition → output).
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         if (StreamsSettings.EXACTLY_ONCE_V2.equals(settings.processingGuarantee())) {
