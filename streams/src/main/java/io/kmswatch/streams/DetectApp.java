@@ -66,10 +66,8 @@ public final class DetectApp implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         int inputPartitions = createTopics();
-        Properties p = streamsProperties();
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads(inputPartitions));
-        p.putAll(settings.kafka()); // explicit client settings still win
-        streams = new KafkaStreams(DetectionTopology.build(config, topics, metrics, inputPartitions), p);
+        streams = new KafkaStreams(DetectionTopology.build(config, topics, metrics, inputPartitions),
+                streamsProperties(inputPartitions));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -113,12 +111,17 @@ public final class DetectApp implements AutoCloseable {
 
     /** The Streams properties this app runs with (settings, derived values, then {@code kafka} overrides). */
     public Properties streamsProperties() {
+        return streamsProperties(settings.partitions());
+    }
+
+    /** The Streams properties for an input topic of {@code inputPartitions} partitions (they bound the threads). */
+    private Properties streamsProperties(int inputPartitions) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.processingGuarantee());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, settings.commitInterval().toMillis());
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads(settings.partitions()));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads(inputPartitions));
         p.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.replicationFactor());
         // No store uses Kafka Streams' byte record cache: the write-behind stores fold the writes of hot keys
