@@ -4,12 +4,15 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.kmswatch.events.ReadSummary.Wrapper;
 import io.kmswatch.events.internal.CapturingInputStream;
+import io.kmswatch.events.internal.FastRecordParser;
 import io.kmswatch.events.internal.RecordParser;
 import io.kmswatch.events.internal.RecordParser.Fields;
 import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,14 +65,31 @@ public final class CloudTrailCodec {
         void rejected(Rejected rejected);
     }
 
+    /** Decompressed S3 log files up to this size are read in memory by the byte-level reader; larger ones stream. */
+    static final int IN_MEMORY_FILE_BYTES = 32 * 1024 * 1024;
+    /** A thread keeps its read buffer for the next file when it is no larger than this. */
+    private static final int KEPT_SCRATCH_BYTES = 4 * 1024 * 1024;
+    /**
+     * Each reading thread's buffer for whole files: log files arrive one after another on the same
+     * reader thread, and a fresh buffer per file (grown by doubling) cost more than parsing a small file.
+     */
+    private static final ThreadLocal<byte[]> SCRATCH = new ThreadLocal<>();
+
     private final int maxRecordBytes;
+    private final boolean inMemory;
 
     public CloudTrailCodec() {
         this(DEFAULT_MAX_RECORD_BYTES);
     }
 
     public CloudTrailCodec(int maxRecordBytes) {
+        this(maxRecordBytes, true);
+    }
+
+    /** With {@code inMemory} false every input streams through Jackson (the reference the tests compare with). */
+    CloudTrailCodec(int maxRecordBytes, boolean inMemory) {
         this.maxRecordBytes = maxRecordBytes;
+        this.inMemory = inMemory;
     }
 
     /** True for CloudTrail digest (and Insight) files, which hold no management events. */
@@ -201,6 +221,9 @@ public final class CloudTrailCodec {
             return Wrapper.UNKNOWN;
         }
         // S3 log files and LookupEvents output open with their wrapper field: no NDJSON sniffing needed.
+        if (first >= 0 && head[first] == '{' && inMemory && startsWith(head, first, "{\"Records\"")) {
+            return readRecordsFile(in, name, sink);
+        }
         if (first >= 0 && head[first] == '{' && !startsWithWrapperField(head, first)) {
             in.mark(SNIFF_BYTES + 1);
             byte[] more = sniff(in, SNIFF_BYTES, failure);
@@ -257,6 +280,24 @@ public final class CloudTrailCodec {
 
     private static String notUtf8(String encoding) {
         return "not UTF-8: the input is " + encoding + " (CloudTrail writes UTF-8 JSON)";
+    }
+
+    /** True when {@code head} holds {@code prefix} at {@code first}, whitespace aside after its first byte. */
+    private static boolean startsWith(byte[] head, int first, String prefix) {
+        int i = first;
+        for (int k = 0; k < prefix.length(); k++) {
+            if (k == 1) {
+                i = firstNonSpace(head, i);
+                if (i < 0) {
+                    return false;
+                }
+            }
+            if (i >= head.length || head[i] != prefix.charAt(k)) {
+                return false;
+            }
+            i++;
+        }
+        return true;
     }
 
     /** True when the object at {@code first} opens with {@code "Records"} or {@code "Events"}. */
@@ -345,6 +386,75 @@ public final class CloudTrailCodec {
         } catch (MalformedEventException e) {
             sink.rejected(new Rejected(location, e.getMessage(), bytes));
         }
+    }
+
+    /**
+     * Reads an S3 log file: into memory (up to {@link #IN_MEMORY_FILE_BYTES}) and through
+     * {@link FastRecordParser}; where that reader declines, the streaming reader goes over the same bytes
+     * (skipping the records already handed over), and so it does for larger or unreadable input.
+     */
+    private Wrapper readRecordsFile(InputStream in, String name, Counting sink) {
+        byte[][] scratch = {SCRATCH.get()};
+        SCRATCH.remove(); // taken while in use: a sink that reads another file on this thread gets its own
+        if (scratch[0] == null) {
+            scratch[0] = new byte[256 * 1024];
+        }
+        try {
+            return readRecordsFile(in, name, sink, scratch);
+        } finally {
+            if (scratch[0].length <= KEPT_SCRATCH_BYTES) {
+                SCRATCH.set(scratch[0]);
+            }
+        }
+    }
+
+    /** {@code scratch[0]} is the buffer to read into; a larger one replaces it when the file needs it. */
+    private Wrapper readRecordsFile(InputStream in, String name, Counting sink, byte[][] scratch) {
+        byte[] buf = scratch[0];
+        int n = 0;
+        IOException failure = null;
+        boolean complete = false;
+        try {
+            while (true) {
+                if (n == buf.length) {
+                    if (buf.length >= IN_MEMORY_FILE_BYTES) {
+                        break;
+                    }
+                    buf = Arrays.copyOf(buf, Math.min(IN_MEMORY_FILE_BYTES, buf.length * 2));
+                    scratch[0] = buf;
+                }
+                int r = in.read(buf, n, buf.length - n);
+                if (r < 0) {
+                    complete = true;
+                    break;
+                }
+                n += r;
+            }
+        } catch (IOException e) {
+            failure = e;
+        }
+        if (!complete) {
+            // larger than the bound, or broken part-way (a truncated gzip): the bytes read so far, then the rest
+            IOException broken = failure;
+            InputStream rest = broken == null ? in : new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    throw broken;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    throw broken;
+                }
+            };
+            return readStream(new SequenceInputStream(new ByteArrayInputStream(buf, 0, n), rest), name, sink);
+        }
+        long handedOver = FastRecordParser.readRecordsFile(buf, n, name, maxRecordBytes, sink);
+        if (handedOver < 0) {
+            return Wrapper.RECORDS;
+        }
+        sink.skipRecords = handedOver;
+        return readStream(new ByteArrayInputStream(buf, 0, n), name, sink);
     }
 
     private Wrapper readStream(InputStream in, String name, Counting sink) {
@@ -460,7 +570,7 @@ public final class CloudTrailCodec {
                 if (wrapper == Wrapper.SINGLE) {
                     wrapper = Wrapper.LOOKUP_EVENTS;
                 }
-                emit(() -> CloudTrailEvent.parse(f.embeddedRecord), location,
+                emit(() -> parseRecord(f.embeddedRecord.getBytes(StandardCharsets.UTF_8)), location,
                         () -> f.embeddedRecord.getBytes(StandardCharsets.UTF_8));
                 return;
             }
@@ -474,7 +584,7 @@ public final class CloudTrailCodec {
                             capture.prefix(f.detailSpan[0], 4096)));
                     return;
                 }
-                emit(() -> RecordParser.parseRecord(detail), location, () -> detail);
+                emit(() -> parseRecord(detail), location, () -> detail);
                 return;
             }
             byte[] raw = capture.slice(start, end);
@@ -502,6 +612,10 @@ public final class CloudTrailCodec {
             }
             sink.record(event, location);
         }
+    }
+
+    private CloudTrailEvent parseRecord(byte[] json) {
+        return inMemory ? RecordParser.parseRecord(json) : RecordParser.parseRecordStreaming(json);
     }
 
     private static String describe(JsonToken t) {
@@ -579,11 +693,15 @@ public final class CloudTrailCodec {
         }
     }
 
-    /** Counts what passes to the sink. */
+    /**
+     * Counts what passes to the sink; drops the first {@link #skipRecords} records (those the byte-level
+     * reader already handed over when the streaming reader goes over the same file again).
+     */
     private static final class Counting implements Sink {
         private final Sink delegate;
         long records;
         long rejected;
+        long skipRecords;
 
         Counting(Sink delegate) {
             this.delegate = delegate;
@@ -591,6 +709,10 @@ public final class CloudTrailCodec {
 
         @Override
         public void record(CloudTrailEvent event, String location) {
+            if (skipRecords > 0) {
+                skipRecords--;
+                return;
+            }
             records++;
             delegate.record(event, location);
         }

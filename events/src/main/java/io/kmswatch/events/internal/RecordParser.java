@@ -112,7 +112,7 @@ public final class RecordParser {
         public int[] additionalEventData;
         public int[] serviceEventDetails;
         /** Absolute spans while reading; made relative to {@link #raw} by {@link #finish}. */
-        private long[][] absoluteSpans = new long[4][];
+        final long[][] absoluteSpans = new long[4][];
 
         /** First type problem seen, or null. */
         public String problem;
@@ -152,6 +152,24 @@ public final class RecordParser {
      * @throws MalformedEventException when the bytes are not one readable record
      */
     public static CloudTrailEvent parseRecord(byte[] json) {
+        Fields fast = FastRecordParser.record(json);
+        if (fast != null) {
+            try {
+                return finish(fast, json, 0);
+            } catch (MalformedEventException e) {
+                // the streaming reader below words the rejection
+            }
+        }
+        return parseRecordStreaming(json);
+    }
+
+    /**
+     * Parses one complete record from bytes with the streaming reader alone: the reference that
+     * {@link FastRecordParser} is held to.
+     *
+     * @throws MalformedEventException when the bytes are not one readable record
+     */
+    public static CloudTrailEvent parseRecordStreaming(byte[] json) {
         try (JsonParser p = FACTORY.createParser(json)) {
             JsonToken t = p.nextToken();
             if (t != JsonToken.START_OBJECT) {
