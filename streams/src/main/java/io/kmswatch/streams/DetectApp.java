@@ -129,6 +129,13 @@ public final class DetectApp implements AutoCloseable {
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
         // The producer's default linger of 100 ms is paid once per hop (input → repartition → output).
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+        // A task reads its kms-events partition and the principal repartition side by side, and nothing here
+        // relies on Streams interleaving the two by timestamp: the per-principal processors judge lateness by
+        // the newest event they saw themselves, and settle ticks are gated on every partition's tick
+        // (SettleTicks). With the default (0) a task whose repartition buffer is empty, the usual case, checks
+        // lags in every processing round and formats a log line of them whether or not it is logged
+        // (PartitionGroup.readyToProcess, 5 % of the stream threads' samples); -1 processes what is buffered.
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         if (StreamsSettings.EXACTLY_ONCE_V2.equals(settings.processingGuarantee())) {
             // With transactions v2 the broker rejects a partition's first batch of a transaction when it
             // overtakes the one before it (retriable OutOfOrderSequence, KAFKA-18202); the retry backoff
