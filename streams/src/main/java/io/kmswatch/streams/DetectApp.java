@@ -2,6 +2,7 @@ package io.kmswatch.streams;
 
 import io.kmswatch.events.TopicSetup;
 import io.kmswatch.events.Topics;
+import io.kmswatch.streams.state.BoundedRocksDbMemory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,6 +128,8 @@ public final class DetectApp implements AutoCloseable {
         // No store uses Kafka Streams' byte record cache: the write-behind stores fold the writes of hot keys
         // into one changelog record per commit themselves (io.kmswatch.streams.state), so none is reserved.
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
+        // RocksDB's native memory (the dedup store) has one bound for the process, not 100 MB per instance.
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
         // The producer's default linger of 100 ms is paid once per hop (input → repartition → output).
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         // A task reads its kms-events partition and the principal repartition side by side, and nothing here
