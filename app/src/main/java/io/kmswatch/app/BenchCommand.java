@@ -267,7 +267,7 @@ final class BenchCommand implements Callable<Integer> {
         MemoryBenchmark.Rss r = MemoryBenchmark.demo(d, work);
         figures.put("demoPeakRssMiB", Math.round(r.peakMiB()));
         figures.put("demoMinutes", d.toMinutes());
-        section("6a. Peak RSS of demo over " + d.toMinutes() + " minutes" + (quick ? " (quick mode: the issue asks for ten)" : ""));
+        section("6a. Peak RSS of demo over " + d.toMinutes() + " minutes" + (quick ? " (quick mode: the target is stated for ten; the full mode runs them)" : ""));
         line(String.format("   %,.0f MiB peak (%,.0f MiB at the end; target <= 1536) — %s", r.peakMiB(), r.lastMiB(), r.how()));
     }
 

@@ -24,7 +24,7 @@ import java.util.PriorityQueue;
 import java.util.function.Consumer;
 
 /**
- * Drives a KMS emulator with a seeded organisation's everyday traffic and labelled incidents (issue 4).
+ * Drives a KMS emulator with a seeded organisation's everyday traffic and labelled incidents.
  *
  * <p>Construct it with a {@link TrafficConfig}: without an endpoint it starts an in-process emulator that knows
  * the world's principals ({@link #emulator()} exposes it, so an application can subscribe to its CloudTrail

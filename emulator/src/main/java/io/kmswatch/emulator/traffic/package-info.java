@@ -1,5 +1,5 @@
 /**
- * The traffic generator (issue 4): a seeded organisation ({@link io.kmswatch.emulator.traffic.TrafficWorld},
+ * The traffic generator: a seeded organisation ({@link io.kmswatch.emulator.traffic.TrafficWorld},
  * described by a {@link io.kmswatch.emulator.traffic.TrafficProfile}) whose applications drive the emulator
  * over HTTP with the AWS SDK — one KmsClient per principal, signed with its own key, from its own loopback
  * address — with a daily and weekly shape, plus incident scenarios and benign look-alikes, each written as a
