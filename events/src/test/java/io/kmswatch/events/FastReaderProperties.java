@@ -105,6 +105,25 @@ class FastReaderProperties {
                 .first().asString().contains("f.json:record 3").contains("eventName");
     }
 
+    @Example
+    void recordsNearTheSizeLimitGetTheStreamingReadersAnswer() {
+        int limit = 300 * 1024;
+        StringBuilder sb = new StringBuilder("{\"Records\":[");
+        int[] sizes = {10_000, 43_000, 45_000, 200_000, 290_000, 305_000, 306_500, 310_000, 20_000};
+        for (int k = 0; k < sizes.length; k++) {
+            String base = CloudTrailFixtures.decrypt().build().rawJson();
+            String pad = "x".repeat(Math.max(0, sizes[k] - base.length()));
+            sb.append(k == 0 ? "" : ",").append(base, 0, base.length() - 1).append(",\"pad\":\"").append(pad).append("\"}");
+        }
+        byte[] file = sb.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+        CloudTrailCodec fast = new CloudTrailCodec(limit);
+        CloudTrailCodec streaming = new CloudTrailCodec(limit, false);
+
+        List<String> got = read(fast, file);
+        assertThat(got).isEqualTo(read(streaming, file));
+        assertThat(got).anySatisfy(line -> assertThat(line).startsWith("rejected").contains("larger than"));
+    }
+
     // ---- generators
 
     private static final String[] STRING_FIELDS = {"eventID", "eventTime", "eventVersion", "eventSource", "eventName",

@@ -31,6 +31,11 @@ public final class FastRecordParser {
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     /** Containers nested deeper than this (the record itself is level 1) are left to the streaming reader. */
     private static final int MAX_DEPTH = Json.MAX_NESTING_DEPTH - 8;
+    /**
+     * Records within this many bytes of the size limit are left to the streaming reader: it measures a record
+     * by what it has buffered (which runs ahead of the record's end), so near the limit only it knows its answer.
+     */
+    private static final int SIZE_MARGIN = 256 * 1024;
     /** Numbers longer than this are left to the streaming reader (Jackson bounds number length). */
     private static final int MAX_NUMBER_CHARS = 100;
 
@@ -158,7 +163,7 @@ public final class FastRecordParser {
                 }
                 int start = i;
                 Fields f = record();
-                if (!f.looksLikeRecord() || i - start > maxRecordBytes) {
+                if (!f.looksLikeRecord() || i - start > maxRecordBytes - SIZE_MARGIN) {
                     throw DECLINE;
                 }
                 CloudTrailEvent event;
