@@ -44,7 +44,7 @@ final class BenchCommand implements Callable<Integer> {
     List<String> only;
 
     @Option(names = "--kafka", paramLabel = "KEY=VALUE",
-            description = "Extra Kafka/Streams properties for the detect benchmarks (to try settings; default: the product defaults).")
+            description = "Extra Kafka/Streams properties for the replay and detect benchmarks (to try settings; default: the product defaults).")
     Map<String, String> kafka;
 
     @Option(names = "--readers", paramLabel = "N",
@@ -135,7 +135,9 @@ final class BenchCommand implements Callable<Integer> {
         if (readers != null) {
             bench.readers(readers);
         }
-        ReplayBenchmark.Result r = bench.run(Map.of("bootstrap.servers", broker.bootstrapServers()), quick ? 3 : 5);
+        Map<String, Object> settings = new java.util.LinkedHashMap<>(kafka());
+        settings.put("bootstrap.servers", broker.bootstrapServers());
+        ReplayBenchmark.Result r = bench.run(settings, quick ? 3 : 5);
         figures.put("replayRecordsPerSec", Math.round(r.replay().median()));
         figures.put("rawProduceRecordsPerSec", Math.round(r.rawProduce().median()));
         figures.put("replayVsRawProduce", round(r.replayToRawProduce()));
