@@ -3,13 +3,11 @@ package io.kmswatch.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -49,7 +47,7 @@ class CodecProperties {
     @Property(tries = 1000)
     void truncatedOrCorruptFilesNeverThrowAndKeepEveryGoodRecordBeforeTheDamage(
             @ForAll("files") byte[] file, @ForAll("fraction") double cut, @ForAll boolean gzip) {
-        byte[] whole = gzip ? gzip(file) : file;
+        byte[] whole = gzip ? BadInputCorpus.gzip(file) : file;
         byte[] damaged = Arrays.copyOf(whole, (int) (whole.length * cut));
         CloudTrailCodec.Collected c = new CloudTrailCodec.Collected();
 
@@ -124,15 +122,5 @@ class CodecProperties {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static byte[] gzip(byte[] b) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(b);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

@@ -6,14 +6,11 @@ import io.kmswatch.events.internal.FastRecordParser;
 import io.kmswatch.events.internal.RecordParser;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -60,7 +57,7 @@ class FastReaderProperties {
     @Property(tries = 1500)
     void anS3LogFileIsTheSameWhicheverReaderReadsIt(@ForAll("logFiles") byte[] file, @ForAll boolean gzip,
                                                     @ForAll("cut") double cut) {
-        byte[] whole = gzip ? gzip(file) : file;
+        byte[] whole = gzip ? BadInputCorpus.gzip(file) : file;
         byte[] input = Arrays.copyOf(whole, (int) Math.ceil(whole.length * cut));
 
         assertThat(read(FAST, input)).isEqualTo(read(STREAMING, input));
@@ -381,15 +378,5 @@ class FastReaderProperties {
 
     private static void write(ByteArrayOutputStream out, String s) {
         out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static byte[] gzip(byte[] b) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(b);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }

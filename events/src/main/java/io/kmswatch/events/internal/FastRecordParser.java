@@ -373,11 +373,11 @@ public final class FastRecordParser {
     private Boolean bool() {
         byte c = at(i);
         if (c == 't') {
-            literal('t', 'r', 'u', 'e');
+            literal("true");
             return Boolean.TRUE;
         }
         if (c == 'f') {
-            literal('f', 'a', 'l', 's', 'e');
+            literal("false");
             return Boolean.FALSE;
         }
         if (isNull()) {
@@ -391,13 +391,13 @@ public final class FastRecordParser {
         if (at(i) != 'n') {
             return false;
         }
-        literal('n', 'u', 'l', 'l');
+        literal("null");
         return true;
     }
 
-    private void literal(char... word) {
-        for (char c : word) {
-            if (at(i) != c) {
+    private void literal(String word) {
+        for (int k = 0; k < word.length(); k++) {
+            if (at(i) != word.charAt(k)) {
                 throw DECLINE;
             }
             i++;
@@ -510,9 +510,9 @@ public final class FastRecordParser {
                     } while (moreElements());
                 }
             }
-            case 't' -> literal('t', 'r', 'u', 'e');
-            case 'f' -> literal('f', 'a', 'l', 's', 'e');
-            case 'n' -> literal('n', 'u', 'l', 'l');
+            case 't' -> literal("true");
+            case 'f' -> literal("false");
+            case 'n' -> literal("null");
             default -> number();
         }
     }
