@@ -291,13 +291,14 @@ public final class DetectBenchmark {
 
     /**
      * {@code n} decrypt records over {@code keys} keys and {@code principals} roles, 10 s of event time per
-     * 1,000 records, keyed by key ARN like ingest keys kms-events.
+     * 1,000 records, keyed by key ARN and lz4-compressed as ingest writes kms-events.
      */
     void fill(String topic, long n, int keys, int principals) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 131072);
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"); // as ingest writes kms-events
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
                 new ByteArraySerializer())) {
             for (long i = 0; i < n; i++) {
