@@ -31,4 +31,18 @@ final class ByteEdits {
         System.arraycopy(b, end, c, at, b.length - end);
         return c;
     }
+
+    /**
+     * One of four edits chosen by {@code kind} (0–3) at {@code pos} modulo the length: truncate there, set
+     * a byte, insert a byte, or delete up to {@code maxDelete} bytes.
+     */
+    static byte[] edit(byte[] b, int kind, int pos, byte value, int maxDelete) {
+        int at = pos % (b.length + 1);
+        return switch (kind) {
+            case 0 -> java.util.Arrays.copyOf(b, at);
+            case 1 -> set(b, at, value);
+            case 2 -> insert(b, at, value);
+            default -> delete(b, at, 1 + pos % maxDelete);
+        };
+    }
 }

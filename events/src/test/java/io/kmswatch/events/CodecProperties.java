@@ -87,10 +87,7 @@ class CodecProperties {
                 Arbitraries.integers().between(0, 100_000), Arbitraries.bytes()).as((b, kind, pos, value) -> {
             int at = pos % (b.length + 1);
             return switch (kind) {
-                case 0 -> Arrays.copyOf(b, at);
-                case 1 -> ByteEdits.set(b, at, value);
-                case 2 -> ByteEdits.insert(b, at, value);
-                case 3 -> ByteEdits.delete(b, at, 1 + pos % 40);
+                case 0, 1, 2, 3 -> ByteEdits.edit(b, kind, pos, value, 40);
                 case 4 -> ByteEdits.insert(b, at, (byte) 0);
                 case 5 -> replaceValue(b, pos);
                 case 6 -> duplicateKey(b);

@@ -148,13 +148,8 @@ class FastReaderProperties {
         return Combinators.combine(base, Arbitraries.integers().between(0, 4),
                 Arbitraries.integers().between(0, 100_000), Arbitraries.bytes()).as((b, kind, pos, value) -> {
             int at = pos % (b.length + 1);
-            return switch (kind) {
-                case 0 -> Arrays.copyOf(b, at);
-                case 1 -> ByteEdits.set(b, at, value);
-                case 2 -> ByteEdits.insert(b, at, value);
-                case 3 -> ByteEdits.delete(b, at, 1 + pos % 12);
-                default -> ByteEdits.insert(ByteEdits.insert(b, at, (byte) 0x80), at, (byte) 0xE0);
-            };
+            return kind < 4 ? ByteEdits.edit(b, kind, pos, value, 12)
+                    : ByteEdits.insert(ByteEdits.insert(b, at, (byte) 0x80), at, (byte) 0xE0);
         });
     }
 

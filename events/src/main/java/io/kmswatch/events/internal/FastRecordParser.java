@@ -198,7 +198,7 @@ public final class FastRecordParser {
     private Fields record() {
         Fields f = new Fields();
         long seen = 0;
-        if (enterObject()) {
+        if (enter('}')) {
             do {
                 int field = name(RECORD_FIELDS);
                 if (field >= 0) {
@@ -236,7 +236,7 @@ public final class FastRecordParser {
                             f.absoluteSpans[field - REQUEST_PARAMETERS] = span();
                     default -> skipValue(2);
                 }
-            } while (moreMembers());
+            } while (more('}'));
         }
         return f;
     }
@@ -251,7 +251,7 @@ public final class FastRecordParser {
         String[] v = new String[7];
         String[] issuer = new String[3];
         long seen = 0;
-        if (enterObject()) {
+        if (enter('}')) {
             do {
                 int field = name(IDENTITY_FIELDS);
                 if (field < 0) {
@@ -264,7 +264,7 @@ public final class FastRecordParser {
                 } else {
                     v[field] = string();
                 }
-            } while (moreMembers());
+            } while (more('}'));
         }
         return new UserIdentity(v[0], v[1], v[2], v[3], v[4], v[5], v[6], issuer[0], issuer[1], issuer[2]);
     }
@@ -277,7 +277,7 @@ public final class FastRecordParser {
             throw DECLINE;
         }
         long seen = 0;
-        if (enterObject()) {
+        if (enter('}')) {
             do {
                 if (name(SESSION_FIELDS) < 0) {
                     skipValue(4);
@@ -291,7 +291,7 @@ public final class FastRecordParser {
                     throw DECLINE;
                 }
                 long issuerSeen = 0;
-                if (enterObject()) {
+                if (enter('}')) {
                     do {
                         int field = name(ISSUER_FIELDS);
                         if (field < 0) {
@@ -300,9 +300,9 @@ public final class FastRecordParser {
                         }
                         issuerSeen = once(issuerSeen, field);
                         issuer[field] = string();
-                    } while (moreMembers());
+                    } while (more('}'));
                 }
-            } while (moreMembers());
+            } while (more('}'));
         }
     }
 
@@ -313,7 +313,7 @@ public final class FastRecordParser {
         if (at(i) != '[') {
             throw DECLINE;
         }
-        if (!enterArray()) {
+        if (!enter(']')) {
             return;
         }
         do {
@@ -322,7 +322,7 @@ public final class FastRecordParser {
             }
             String[] v = new String[4];
             long seen = 0;
-            if (enterObject()) {
+            if (enter('}')) {
                 do {
                     int field = name(RESOURCE_FIELDS);
                     if (field < 0) {
@@ -331,10 +331,10 @@ public final class FastRecordParser {
                     }
                     seen = once(seen, field);
                     v[field] = string();
-                } while (moreMembers());
+                } while (more('}'));
             }
             f.resources.add(new Resource(v[0] != null ? v[0] : v[1], v[2], v[3]));
-        } while (moreElements());
+        } while (more(']'));
     }
 
     private static long once(long seen, int field) {
@@ -404,51 +404,26 @@ public final class FastRecordParser {
         }
     }
 
-    /** At '{': enters the object; false (with the '}' consumed) when it is empty. */
-    private boolean enterObject() {
+    /** At '{' or '[': enters the container; false (with {@code close} consumed) when it is empty. */
+    private boolean enter(char close) {
         i++;
         ws();
-        if (at(i) == '}') {
+        if (at(i) == close) {
             i++;
             return false;
         }
         return true;
     }
 
-    /** At '[': enters the array; false (with the ']' consumed) when it is empty. */
-    private boolean enterArray() {
-        i++;
-        ws();
-        if (at(i) == ']') {
-            i++;
-            return false;
-        }
-        return true;
-    }
-
-    /** After a member's value: true when another member follows, false after the object's '}'. */
-    private boolean moreMembers() {
+    /** After a member or element: true when another follows, false after the container's {@code close}. */
+    private boolean more(char close) {
         ws();
         byte c = at(i++);
         if (c == ',') {
             ws();
             return true;
         }
-        if (c == '}') {
-            return false;
-        }
-        throw DECLINE;
-    }
-
-    /** After an element: true when another follows, false after the array's ']'. */
-    private boolean moreElements() {
-        ws();
-        byte c = at(i++);
-        if (c == ',') {
-            ws();
-            return true;
-        }
-        if (c == ']') {
+        if (c == close) {
             return false;
         }
         throw DECLINE;
@@ -487,7 +462,7 @@ public final class FastRecordParser {
                 if (depth > MAX_DEPTH) {
                     throw DECLINE;
                 }
-                if (enterObject()) {
+                if (enter('}')) {
                     do {
                         if (at(i) != '"') {
                             throw DECLINE;
@@ -497,17 +472,17 @@ public final class FastRecordParser {
                         expect(':');
                         ws();
                         skipValue(depth + 1);
-                    } while (moreMembers());
+                    } while (more('}'));
                 }
             }
             case '[' -> {
                 if (depth > MAX_DEPTH) {
                     throw DECLINE;
                 }
-                if (enterArray()) {
+                if (enter(']')) {
                     do {
                         skipValue(depth + 1);
-                    } while (moreElements());
+                    } while (more(']'));
                 }
             }
             case 't' -> literal("true");
