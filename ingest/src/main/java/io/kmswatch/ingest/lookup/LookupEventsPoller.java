@@ -177,6 +177,7 @@ public final class LookupEventsPoller implements AutoCloseable {
                         publisher.flush();
                         save(cp.newest(), seen, new LookupCheckpoint.Cycle(cycle.start(), cycle.maxResults(), token,
                                 i, cycleNewest));
+                        publisher.flush(); // the checkpoint too: whoever reads the topic next starts from it
                         return summary(started, records, rejected, produced0, duplicates0);
                     }
                     handled++;
@@ -220,6 +221,9 @@ public final class LookupEventsPoller implements AutoCloseable {
                 save(cp.newest(), seen, new LookupCheckpoint.Cycle(cycle.start(), cycle.maxResults(), token, 0,
                         cycleNewest));
             }
+            // the poll's last checkpoint is acknowledged before it returns, so a poller that loads the
+            // checkpoint topic next (another process, a restart) starts where this one ended
+            publisher.flush();
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             stopped = true;

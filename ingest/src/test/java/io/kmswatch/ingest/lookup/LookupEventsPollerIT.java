@@ -128,6 +128,8 @@ class LookupEventsPollerIT {
         LookupEventsPoller poller = newPoller();
         poller.poll();
         Instant newest = poller.checkpoint().newest();
+        // the finished poll's checkpoint is in the topic when poll() returns: a new reader sees no open cycle
+        assertThat(newPoller().checkpoint().cycle()).isNull();
         all.addAll(addEvents("late", 2, t0.minusSeconds(60))); // delivered late, inside the overlap
         all.addAll(addEvents("new", 3, t0.plusSeconds(100)));
 
