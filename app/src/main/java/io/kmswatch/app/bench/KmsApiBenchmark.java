@@ -4,6 +4,8 @@ import io.kmswatch.emulator.EmulatorConfig;
 import io.kmswatch.emulator.KmsEmulator;
 import io.kmswatch.events.bench.Measurement;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -27,7 +29,7 @@ import software.amazon.awssdk.services.kms.model.DataKeySpec;
 public final class KmsApiBenchmark {
     /** Medians per server and call; ratios are emulator ÷ moto. */
     public record Result(Measurement emulatorGenerate, Measurement motoGenerate, Measurement emulatorDecrypt,
-                         Measurement motoDecrypt) {
+                         Measurement motoDecrypt, Duration warmUp) {
         public double generateRatio() {
             return emulatorGenerate.ratioTo(motoGenerate);
         }
@@ -49,7 +51,11 @@ public final class KmsApiBenchmark {
      * @param threads callers sharing each client (1: sequential calls, per-call latency bound; more: the server's
      *                capacity, which is what a load generator sees)
      */
-    public static Result run(int runs, Duration perRun, int threads, Path logDir) {
+    /**
+     * @param maxWarmUp the longest the emulator is called before the measured runs while the JIT compiler is
+     *                  still busy (see {@link #warmUp})
+     */
+    public static Result run(int runs, Duration perRun, int threads, Duration maxWarmUp, Path logDir) {
         Process moto = null;
         try (KmsEmulator emulator = KmsEmulator.start(EmulatorConfig.defaults().withPort(0))) {
             int port = freePort();
@@ -61,9 +67,8 @@ public final class KmsApiBenchmark {
                  KmsClient theirs = client(URI.create("http://127.0.0.1:" + port), "testing", "testing")) {
                 Calls a = new Calls(ours);
                 Calls b = new Calls(theirs);
-                a.generate(Duration.ofSeconds(2), threads);
+                Duration warm = warmUp(a, threads, maxWarmUp);
                 b.generate(Duration.ofSeconds(1), threads);
-                a.decrypt(Duration.ofSeconds(2), threads);
                 b.decrypt(Duration.ofSeconds(1), threads);
                 double[] ag = new double[runs];
                 double[] bg = new double[runs];
@@ -76,13 +81,38 @@ public final class KmsApiBenchmark {
                     bd[i] = b.decrypt(perRun, threads);
                 }
                 return new Result(Measurement.of("emulator GenerateDataKey", ag), Measurement.of("moto GenerateDataKey", bg),
-                        Measurement.of("emulator Decrypt", ad), Measurement.of("moto Decrypt", bd));
+                        Measurement.of("emulator Decrypt", ad), Measurement.of("moto Decrypt", bd), warm);
             }
         } catch (IOException e) {
             throw new BenchException("cannot start moto_server (is it on PATH?): " + e.getMessage(), e);
         } finally {
             if (moto != null) {
                 moto.destroy();
+            }
+        }
+    }
+
+    /**
+     * Calls the emulator (both calls, in one-second rounds) until the JIT compiler is quiet: under 5 % of
+     * one core spent compiling over a round, or {@code max} elapsed. The SDK client and the server are
+     * large; measured before C2 has compiled them, the figure is mostly the compiler's (in a 2-second
+     * warm-up the compiler threads still took half of the two cores).
+     */
+    static Duration warmUp(Calls calls, int threads, Duration max) {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long start = System.nanoTime();
+        long deadline = start + max.toNanos();
+        Duration round = Duration.ofMillis(500);
+        while (true) {
+            long compiled = timed ? jit.getTotalCompilationTime() : 0;
+            long t0 = System.nanoTime();
+            calls.generate(round, threads);
+            calls.decrypt(round, threads);
+            long wallMs = (System.nanoTime() - t0) / 1_000_000;
+            long compilingMs = timed ? jit.getTotalCompilationTime() - compiled : 0;
+            if (!timed || compilingMs * 20 < wallMs || System.nanoTime() > deadline) {
+                return Duration.ofNanos(System.nanoTime() - start);
             }
         }
     }
