@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * clockSpeed: 1.0            # emulator seconds per real second (10080 = a week per minute)
  * trailRollMinutes: 5        # emulator minutes per trail file
  * maxBodyBytes: 1048576
- * threads: 16
+ * threads: 16               # event loops of the HTTP server (a request runs on the loop that read it)
  * lookupMaxEvents: 50000     # LookupEvents keeps at most this many records (and 90 days), ~2-3 KB each
  * maxClockSkewSeconds: 300
  * keyIdSeed: 42             # draw key ids from this seed (reproducible runs); absent = random

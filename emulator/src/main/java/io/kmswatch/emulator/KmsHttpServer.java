@@ -2,8 +2,7 @@ package io.kmswatch.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.Headers;
 import io.kmswatch.emulator.api.ApiJson;
 import io.kmswatch.emulator.api.CallContext;
 import io.kmswatch.emulator.api.Caller;
@@ -19,12 +18,38 @@ import io.kmswatch.emulator.sigv4.VerifiedRequest;
 import io.kmswatch.emulator.trail.LookupEventsHandler;
 import io.kmswatch.emulator.trail.RefusedRequest;
 import io.kmswatch.events.Json;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,39 +57,30 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The wire protocol: {@code POST /} with {@code X-Amz-Target: TrentService.<Op>} (or CloudTrail's
  * LookupEvents target) and an {@code application/x-amz-json-1.1} body. Each request goes SigV4 verification →
  * caller → handler → CloudTrail record → response; a KMS request refused on the way (bad or missing signature,
  * unknown access key, a forbidden via-service header) gets a CloudTrail record too, with its error. Errors are {@code {"__type","message"}} with AWS's status
- * (also in {@code x-amzn-ErrorType}); bad input never produces a 500 or a stack trace. Runs on the JDK
- * {@link HttpServer} (HTTP/1.1 keep-alive) with a bounded thread pool; when the queue is full the accepting
- * thread runs the request itself, which slows accepting down instead of dropping connections.
+ * (also in {@code x-amzn-ErrorType}); bad input never produces a 500 or a stack trace. Runs on Netty (HTTP/1.1
+ * keep-alive, {@code threads} event loops): a request is read, handled and answered on the event loop of its
+ * connection, with no hand-off between threads, and a busy loop stops reading its connections until it is done
+ * (back-pressure instead of a queue). Connections idle for {@value #IDLE_SECONDS} s are closed.
  */
 public final class KmsHttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KmsHttpServer.class);
     public static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     /** Header with which a configured service principal says it calls on behalf of an AWS service. */
     public static final String VIA_SERVICE_HEADER = "X-Kmswatch-Via-Service";
-    private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
+    /** Seconds after which a connection with no request in flight is closed. */
+    public static final int IDLE_SECONDS = 30;
+    private static final int MAX_HEADER_BYTES = 64 * 1024;
 
-    static {
-        // The JDK server writes the status line, headers and body in separate segments; without TCP_NODELAY
-        // Nagle's algorithm and the client's delayed ACK add up to 40 ms to every keep-alive response. The JDK
-        // reads this property once, when its first HttpServer is created, so set it before that unless the
-        // operator chose otherwise.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-
-    private final HttpServer server;
-    private final ThreadPoolExecutor pool;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel channel;
     private final Services services;
     private final Map<String, OperationHandler<?, ?>> handlers;
     private final SigV4Verifier verifier;
@@ -85,77 +101,171 @@ public final class KmsHttpServer implements AutoCloseable {
         this.maxBody = config.maxBodyBytes();
         this.homeAccount = config.accounts().get(0).id();
         this.defaultRegion = config.region();
-        AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(config.threads(), config.threads(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(4096), r -> {
-                    Thread t = new Thread(r, "kms-emulator-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, new ThreadPoolExecutor.CallerRunsPolicy());
-        this.server = HttpServer.create(new InetSocketAddress(config.bind(), config.port()), 256);
-        server.setExecutor(pool);
-        server.createContext("/", this::exchange);
-        server.start();
+        this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("kms-emulator-accept", true));
+        this.workers = new NioEventLoopGroup(config.threads(), new DefaultThreadFactory("kms-emulator", true));
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS),
+                                new HttpServerCodec(8192, MAX_HEADER_BYTES, 64 * 1024),
+                                new Aggregator(maxBody), new RequestHandler());
+                    }
+                });
+        try {
+            this.channel = b.bind(new InetSocketAddress(config.bind(), config.port())).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            shutdownGroups();
+            throw new IOException("interrupted while binding " + config.bind() + ":" + config.port(), e);
+        } catch (RuntimeException e) {
+            shutdownGroups();
+            throw new IOException("cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage(), e);
+        }
     }
 
     public InetSocketAddress address() {
-        return server.getAddress();
+        return (InetSocketAddress) channel.localAddress();
     }
 
-    private void exchange(HttpExchange ex) {
-        long started = System.nanoTime();
+    /** One HTTP request, as the operations read it. */
+    private record Exchange(String method, String rawPath, String rawQuery, Headers headers,
+                            InetSocketAddress remote, byte[] body) {
+        String header(String name) {
+            return headers.getFirst(name);
+        }
+
+        String sourceIp() {
+            return remote.getAddress().getHostAddress();
+        }
+    }
+
+    /** Reads each request whole, then hands it to {@link #exchange} on the same thread. */
+    private final class RequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+            long started = System.nanoTime();
+            Headers headers = new Headers();
+            for (Map.Entry<String, String> h : req.headers()) {
+                headers.add(h.getKey(), h.getValue());
+            }
+            String uri = req.uri();
+            int q = uri.indexOf('?');
+            ByteBuf content = req.content();
+            byte[] body = new byte[content.readableBytes()];
+            content.getBytes(content.readerIndex(), body);
+            // the body may hold a plaintext or data key in base64: no copy of it outlives the request
+            content.setZero(0, content.capacity());
+            Exchange ex = new Exchange(req.method().name(), q < 0 ? uri : uri.substring(0, q),
+                    q < 0 ? null : uri.substring(q + 1), headers, (InetSocketAddress) ctx.channel().remoteAddress(),
+                    body);
+            exchange(ctx, ex, HttpUtil.isKeepAlive(req), started);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+            if (evt instanceof IdleStateEvent) {
+                ctx.close();
+            } else {
+                super.userEventTriggered(ctx, evt);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.debug("connection error from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    /**
+     * Collects a request's body up to the limit; a larger one is answered with KMS's 413 without being
+     * read further (Netty drops the rest of its body and keeps a keep-alive connection usable).
+     */
+    private final class Aggregator extends HttpObjectAggregator {
+        Aggregator(int maxBody) {
+            super(maxBody);
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            long started = System.nanoTime();
+            String target = oversized.headers().get("X-Amz-Target");
+            KmsServiceException e = tooLarge();
+            boolean close = !HttpUtil.is100ContinueExpected(oversized) && !HttpUtil.isKeepAlive(oversized);
+            write(ctx, UUID.randomUUID().toString(), e.code().httpStatus(), e.type(), errorBody(e.type(),
+                    e.getMessage()), !close);
+            metrics.request(operation(target), e.type(), Duration.ofNanos(System.nanoTime() - started));
+        }
+
+        /** A request that announced a too-large body and waits for 100 Continue gets KMS's 413 instead. */
+        @Override
+        protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+            if (HttpUtil.is100ContinueExpected(start) && HttpUtil.getContentLength(start, -1L) > maxContentLength) {
+                start.headers().remove(HttpHeaderNames.EXPECT);
+                KmsServiceException e = tooLarge();
+                metrics.request(operation(start.headers().get("X-Amz-Target")), e.type(), Duration.ZERO);
+                return response(UUID.randomUUID().toString(), e.code().httpStatus(), e.type(),
+                        errorBody(e.type(), e.getMessage()), true);
+            }
+            return super.newContinueResponse(start, maxContentLength, pipeline);
+        }
+    }
+
+    private static String operation(String target) {
+        return target == null ? "unknown" : target.substring(target.lastIndexOf('.') + 1);
+    }
+
+    private void exchange(ChannelHandlerContext ctx, Exchange ex, boolean keepAlive, long started) {
         String requestId = UUID.randomUUID().toString();
-        String operation = "unknown";
+        String target = ex.header("X-Amz-Target");
+        String operation = operation(target);
         String outcome = "success";
-        try (ex) {
-            String target = ex.getRequestHeaders().getFirst("X-Amz-Target");
-            if (target != null) {
-                operation = target.substring(target.lastIndexOf('.') + 1);
-            }
-            try {
-                byte[] body = readBody(ex);
-                byte[] out = handle(ex, requestId, target, body);
-                try {
-                    respond(ex, requestId, 200, out);
-                } finally {
-                    // The body may hold a plaintext or data key in base64.
-                    java.util.Arrays.fill(out, (byte) 0);
-                    java.util.Arrays.fill(body, (byte) 0);
-                }
-            } catch (KmsServiceException e) {
-                outcome = e.type();
-                respondError(ex, requestId, e.code().httpStatus(), e.type(), e.getMessage());
-            } catch (RuntimeException e) {
-                outcome = KmsErrorCode.KMS_INTERNAL.type();
-                LOG.error("internal error answering {} (request {})", operation, requestId, e);
-                respondError(ex, requestId, 500, KmsErrorCode.KMS_INTERNAL.type(),
-                        "The request was rejected because of an internal exception. Request id " + requestId);
-            }
-        } catch (IOException e) {
-            outcome = "io_error";
-            LOG.debug("connection error on request {}: {}", requestId, e.toString());
+        try {
+            byte[] out = handle(ex, requestId, target);
+            write(ctx, requestId, 200, null, out, keepAlive);
+        } catch (KmsServiceException e) {
+            outcome = e.type();
+            write(ctx, requestId, e.code().httpStatus(), e.type(), errorBody(e.type(), e.getMessage()), keepAlive);
+        } catch (IOException | RuntimeException e) {
+            outcome = KmsErrorCode.KMS_INTERNAL.type();
+            LOG.error("internal error answering {} (request {})", operation, requestId, e);
+            write(ctx, requestId, 500, KmsErrorCode.KMS_INTERNAL.type(), errorBody(KmsErrorCode.KMS_INTERNAL.type(),
+                    "The request was rejected because of an internal exception. Request id " + requestId), keepAlive);
         } finally {
+            java.util.Arrays.fill(ex.body(), (byte) 0);
             metrics.request(operation, outcome, Duration.ofNanos(System.nanoTime() - started));
         }
     }
 
-    private byte[] readBody(HttpExchange ex) throws IOException {
-        try (InputStream in = ex.getRequestBody()) {
-            byte[] body = in.readNBytes(maxBody + 1);
-            if (body.length > maxBody) {
-                // Read (and drop) what the client is still sending, up to a bound, so that it gets to read the
-                // 413 instead of a reset connection; past the bound the connection is closed.
-                byte[] sink = new byte[16 * 1024];
-                long drained = 0;
-                int n;
-                while (drained < DRAIN_LIMIT && (n = in.read(sink)) > 0) {
-                    drained += n;
-                }
-                ex.getResponseHeaders().set("Connection", "close");
-                throw tooLarge();
-            }
-            return body;
+    /** Writes a response; the body array is zeroed once written (it may hold a plaintext or data key). */
+    private static void write(ChannelHandlerContext ctx, String requestId, int status, String errorType, byte[] body,
+                              boolean keepAlive) {
+        ctx.writeAndFlush(response(requestId, status, errorType, body, keepAlive))
+                .addListener((ChannelFutureListener) f -> {
+                    java.util.Arrays.fill(body, (byte) 0);
+                    if (!keepAlive || !f.isSuccess()) {
+                        f.channel().close();
+                    }
+                });
+    }
+
+    private static FullHttpResponse response(String requestId, int status, String errorType, byte[] body,
+                                             boolean keepAlive) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                body.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE)
+                .set("x-amzn-RequestId", requestId)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        if (errorType != null) {
+            r.headers().set("x-amzn-ErrorType", errorType);
         }
+        if (!keepAlive) {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        return r;
     }
 
     private KmsServiceException tooLarge() {
@@ -163,9 +273,10 @@ public final class KmsHttpServer implements AutoCloseable {
                 "Request body exceeds the limit of " + maxBody + " bytes.");
     }
 
-    private byte[] handle(HttpExchange ex, String requestId, String target, byte[] body) throws IOException {
-        if (!"POST".equals(ex.getRequestMethod())) {
-            if ("GET".equals(ex.getRequestMethod()) && "/health".equals(ex.getRequestURI().getPath())) {
+    private byte[] handle(Exchange ex, String requestId, String target) throws IOException {
+        byte[] body = ex.body();
+        if (!"POST".equals(ex.method())) {
+            if ("GET".equals(ex.method()) && "/health".equals(ex.rawPath())) {
                 return "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
             }
             throw new KmsServiceException(KmsErrorCode.UNKNOWN_OPERATION, "Only POST / is supported.");
@@ -173,11 +284,10 @@ public final class KmsHttpServer implements AutoCloseable {
         if (target == null || target.isBlank()) {
             throw new KmsServiceException(KmsErrorCode.UNKNOWN_OPERATION, "Missing X-Amz-Target header.");
         }
-        checkRouting(ex.getRequestHeaders());
+        checkRouting(ex.headers());
         VerifiedRequest verified;
         try {
-            verified = verifier.verify(new SignedRequest(ex.getRequestMethod(), ex.getRequestURI().getRawPath(),
-                    ex.getRequestURI().getRawQuery(), ex.getRequestHeaders(), body));
+            verified = verifier.verify(new SignedRequest(ex.method(), ex.rawPath(), ex.rawQuery(), ex.headers(), body));
         } catch (SigV4Exception e) {
             auditRefusal(ex, requestId, target, null, e.awsErrorType(), e.getMessage());
             throw new KmsServiceException(authCode(e), e.awsErrorType(), e.getMessage());
@@ -190,8 +300,8 @@ public final class KmsHttpServer implements AutoCloseable {
         }
         Caller caller = known.get();
         String region = verified.region();
-        String sourceIp = ex.getRemoteAddress().getAddress().getHostAddress();
-        String userAgent = ex.getRequestHeaders().getFirst("User-Agent");
+        String sourceIp = ex.sourceIp();
+        String userAgent = ex.header("User-Agent");
         Instant now = services.clock().instant();
 
         if (LookupEventsHandler.TARGET.equals(target)) {
@@ -205,7 +315,7 @@ public final class KmsHttpServer implements AutoCloseable {
         if (handler == null) {
             throw new KmsServiceException(KmsErrorCode.UNKNOWN_OPERATION, null);
         }
-        String via = ex.getRequestHeaders().getFirst(VIA_SERVICE_HEADER);
+        String via = ex.header(VIA_SERVICE_HEADER);
         if (via != null && !caller.viaServices().contains(via)) {
             String message = "User: " + caller.arn() + " is not configured as a service principal that may call "
                     + "through " + via;
@@ -213,7 +323,7 @@ public final class KmsHttpServer implements AutoCloseable {
             throw new KmsServiceException(KmsErrorCode.ACCESS_DENIED, message);
         }
         CallContext ctx = new CallContext(services, caller, region, requestId, now, sourceIp, userAgent, via,
-                ex.getRequestHeaders().getFirst("Host"));
+                ex.header("Host"));
         return invoke(handler, ctx, body);
     }
 
@@ -225,13 +335,13 @@ public final class KmsHttpServer implements AutoCloseable {
      *
      * @param caller the verified principal (a via-service refusal), or null to look up the claimed key's owner
      */
-    private void auditRefusal(HttpExchange ex, String requestId, String target, Caller caller, String errorCode,
+    private void auditRefusal(Exchange ex, String requestId, String target, Caller caller, String errorCode,
                               String errorMessage) {
         if (target == null || !target.startsWith("TrentService.")) {
             return;
         }
         try {
-            Optional<ClaimedCredential> claim = ClaimedCredential.of(ex.getRequestHeaders());
+            Optional<ClaimedCredential> claim = ClaimedCredential.of(ex.headers());
             Caller owner = caller != null ? caller
                     : claim.flatMap(c -> services.identities().caller(c.accessKeyId())).orElse(null);
             String accessKeyId = caller != null ? caller.accessKeyId()
@@ -241,9 +351,8 @@ public final class KmsHttpServer implements AutoCloseable {
             services.trail().emitRefusal(new RefusedRequest(handler == null ? "unknown" : handler.operation(),
                     handler != null && handler.readOnly(), owner, accessKeyId,
                     owner != null ? owner.accountId() : homeAccount, region != null ? region : defaultRegion,
-                    ex.getRemoteAddress().getAddress().getHostAddress(), ex.getRequestHeaders().getFirst("User-Agent"),
-                    ex.getRequestHeaders().getFirst("Host"), requestId, services.clock().instant(), errorCode,
-                    ClaimedCredential.redact(errorMessage, ex.getRequestHeaders())));
+                    ex.sourceIp(), ex.header("User-Agent"), ex.header("Host"), requestId, services.clock().instant(),
+                    errorCode, ClaimedCredential.redact(errorMessage, ex.headers())));
             metrics.trailRecord();
         } catch (RuntimeException e) {
             LOG.warn("cannot record the refused request {}: {}", requestId, e.toString());
@@ -258,7 +367,7 @@ public final class KmsHttpServer implements AutoCloseable {
      * services answer it. A routing or signing header given twice is refused rather than read by its first
      * value, since a proxy joining the values and this server would then see different requests.
      */
-    private static void checkRouting(com.sun.net.httpserver.Headers headers) {
+    private static void checkRouting(Headers headers) {
         once(headers, "X-Amz-Target", KmsErrorCode.UNKNOWN_OPERATION);
         once(headers, "Content-Type", KmsErrorCode.UNKNOWN_OPERATION);
         String contentType = headers.getFirst("Content-Type");
@@ -275,7 +384,7 @@ public final class KmsHttpServer implements AutoCloseable {
         }
     }
 
-    private static void once(com.sun.net.httpserver.Headers headers, String name, KmsErrorCode code) {
+    private static void once(Headers headers, String name, KmsErrorCode code) {
         java.util.List<String> values = headers.get(name);
         if (values != null && values.size() > 1) {
             throw new KmsServiceException(code, "The request has " + values.size() + " '" + name
@@ -408,40 +517,27 @@ public final class KmsHttpServer implements AutoCloseable {
         };
     }
 
-    private static void respond(HttpExchange ex, String requestId, int status, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-        ex.getResponseHeaders().set("x-amzn-RequestId", requestId);
-        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        }
-    }
-
-    private static void respondError(HttpExchange ex, String requestId, int status, String type, String message)
-            throws IOException {
+    private static byte[] errorBody(String type, String message) {
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("__type", type);
         if (message != null) {
             o.put("message", message);
         }
-        ex.getResponseHeaders().set("x-amzn-ErrorType", type);
-        respond(ex, requestId, status, Json.MAPPER.writeValueAsBytes(o));
+        try {
+            return Json.MAPPER.writeValueAsBytes(o);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        pool.shutdown();
-        try {
-            if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
-                pool.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            pool.shutdownNow();
-        }
+        channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        shutdownGroups();
     }
 
+    private void shutdownGroups() {
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(6, TimeUnit.SECONDS);
+    }
 }

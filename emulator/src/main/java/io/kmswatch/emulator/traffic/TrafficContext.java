@@ -174,7 +174,7 @@ final class TrafficContext implements AutoCloseable {
     private KmsClient newClient(Principal p, String ip) {
         Apache5HttpClient.Builder http = Apache5HttpClient.builder().maxConnections(4)
                 .connectionTimeout(Duration.ofSeconds(5)).socketTimeout(Duration.ofSeconds(30))
-                // The JDK HttpServer drops connections idle for 30 s; a client that kept one longer would send its
+                // The emulator closes connections idle for 30 s; a client that kept one longer would send its
                 // next call into a closed socket, and with one attempt per call that call would be lost.
                 .connectionMaxIdleTime(Duration.ofSeconds(10)).useIdleConnectionReaper(true);
         if (endpoint.getHost() != null && isLoopback(endpoint.getHost()) && p.viaService() == null) {

@@ -62,14 +62,6 @@ public final class TrafficGenerator implements AutoCloseable {
             new DecryptSpikeScenario(),
             new CredentialCompromiseScenario());
 
-    static {
-        // The JDK HttpServer (the emulator's) answers keep-alive requests ~40 ms late unless TCP_NODELAY is on
-        // (Nagle meets delayed ACK), which caps one client at ~20 calls/s. Read once, when the first server starts.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-
     private final TrafficConfig config;
     private final TrafficWorld world;
     private final KmsEmulator ownEmulator;
