@@ -131,21 +131,27 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void replay(Map<String, Object> figures, EmbeddedKafkaBroker broker, Path work) {
-        ReplayBenchmark bench = ReplayBenchmark.synthetic(work.resolve("replay"), quick ? 20 : 60, 1000);
+        ReplayBenchmark bench = ReplayBenchmark.synthetic(work.resolve("replay"), quick ? 60 : 100, 1000);
         if (readers != null) {
             bench.readers(readers);
         }
         Map<String, Object> settings = new java.util.LinkedHashMap<>(kafka());
         settings.put("bootstrap.servers", broker.bootstrapServers());
-        ReplayBenchmark.Result r = bench.run(settings, quick ? 3 : 5);
+        ReplayBenchmark.Result r = bench.run(settings, quick ? 3 : 5, Duration.ofSeconds(quick ? 30 : 60));
         figures.put("replayRecordsPerSec", Math.round(r.replay().median()));
         figures.put("rawProduceRecordsPerSec", Math.round(r.rawProduce().median()));
         figures.put("replayVsRawProduce", round(r.replayToRawProduce()));
+        figures.put("codecFilesRecordsPerSec", Math.round(r.codec().median()));
+        figures.put("replayVsCodec", round(r.replayToCodec()));
         figures.put("replaySpread", spread(r.replay(), r.rawProduce()));
-        section("2. Replay (" + r.files() + " synthetic gzip files, " + r.records() + " records per pass) vs raw produce, same broker");
+        figures.put("replayWarmUpSeconds", round(r.warmUp().toMillis() / 1000.0));
+        section("2. Replay (" + r.files() + " synthetic gzip files, " + r.records() + " records per pass) vs raw produce, same broker"
+                + String.format(" (after %.0f s of warm-up)", r.warmUp().toMillis() / 1000.0));
         print(r.replay());
         print(r.rawProduce());
-        line(String.format("   replay / raw produce = %.2f (target >= 0.7)", r.replayToRawProduce()));
+        print(r.codec());
+        line(String.format("   replay / raw produce = %.2f (target >= 0.7); replay / codec = %.2f", r.replayToRawProduce(),
+                r.replayToCodec()));
     }
 
     private void detect(Map<String, Object> figures, EmbeddedKafkaBroker broker, Path work) {

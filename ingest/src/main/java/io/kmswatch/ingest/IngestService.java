@@ -110,12 +110,24 @@ public final class IngestService implements AutoCloseable {
      */
     public static IngestSummary replay(IngestConfig config, Map<String, ?> kafka, FilesConfig files,
                                        MeterRegistry registry) {
+        return replay(config, kafka, files, registry, true);
+    }
+
+    /**
+     * {@link #replay(IngestConfig, Map, FilesConfig, MeterRegistry)}; with {@code resume} false the
+     * checkpoints of earlier runs are not read, so every file is read again (this run still saves its own).
+     *
+     * @throws IngestException when a send to Kafka failed after retries
+     */
+    public static IngestSummary replay(IngestConfig config, Map<String, ?> kafka, FilesConfig files,
+                                       MeterRegistry registry, boolean resume) {
         FilesConfig once = new FilesConfig(files.paths(), false, files.pollInterval(), files.progress(),
                 files.checkpointInterval(), files.readers());
         IngestConfig c = config.withKafka(kafka).withSources(new SourcesConfig(null, once, null));
         Map<String, Object> settings = new LinkedHashMap<>(c.kafka());
         prepare(c, settings);
-        CheckpointStore checkpoints = CheckpointStore.load(settings, c.checkpointTopicName());
+        CheckpointStore checkpoints = resume ? CheckpointStore.load(settings, c.checkpointTopicName())
+                : CheckpointStore.empty(c.checkpointTopicName());
         IngestMetrics metrics = new IngestMetrics(LogFileSource.ID);
         metrics.bindTo(registry);
         try (EventPublisher publisher = new EventPublisher(settings, c.topics(), c.checkpointTopicName(), metrics)) {

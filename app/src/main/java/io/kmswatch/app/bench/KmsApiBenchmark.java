@@ -3,9 +3,8 @@ package io.kmswatch.app.bench;
 import io.kmswatch.emulator.EmulatorConfig;
 import io.kmswatch.emulator.KmsEmulator;
 import io.kmswatch.events.bench.Measurement;
+import io.kmswatch.events.bench.WarmUp;
 import java.io.IOException;
-import java.lang.management.CompilationMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -53,7 +52,7 @@ public final class KmsApiBenchmark {
      */
     /**
      * @param maxWarmUp the longest the emulator is called before the measured runs while the JIT compiler is
-     *                  still busy (see {@link #warmUp})
+     *                  still busy (see {@link WarmUp})
      */
     public static Result run(int runs, Duration perRun, int threads, Duration maxWarmUp, Path logDir) {
         Process moto = null;
@@ -67,7 +66,11 @@ public final class KmsApiBenchmark {
                  KmsClient theirs = client(URI.create("http://127.0.0.1:" + port), "testing", "testing")) {
                 Calls a = new Calls(ours);
                 Calls b = new Calls(theirs);
-                Duration warm = warmUp(a, threads, maxWarmUp);
+                // both calls, in one-second rounds, until the JIT compiler is quiet (the SDK client and the server are large)
+                Duration warm = WarmUp.untilJitQuiet(() -> {
+                    a.generate(Duration.ofMillis(500), threads);
+                    a.decrypt(Duration.ofMillis(500), threads);
+                }, 2, maxWarmUp);
                 b.generate(Duration.ofSeconds(1), threads);
                 b.decrypt(Duration.ofSeconds(1), threads);
                 double[] ag = new double[runs];
@@ -88,31 +91,6 @@ public final class KmsApiBenchmark {
         } finally {
             if (moto != null) {
                 moto.destroy();
-            }
-        }
-    }
-
-    /**
-     * Calls the emulator (both calls, in one-second rounds) until the JIT compiler is quiet: under 5 % of
-     * one core spent compiling over a round, or {@code max} elapsed. The SDK client and the server are
-     * large; measured before C2 has compiled them, the figure is mostly the compiler's (in a 2-second
-     * warm-up the compiler threads still took half of the two cores).
-     */
-    static Duration warmUp(Calls calls, int threads, Duration max) {
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean timed = jit != null && jit.isCompilationTimeMonitoringSupported();
-        long start = System.nanoTime();
-        long deadline = start + max.toNanos();
-        Duration round = Duration.ofMillis(500);
-        while (true) {
-            long compiled = timed ? jit.getTotalCompilationTime() : 0;
-            long t0 = System.nanoTime();
-            calls.generate(round, threads);
-            calls.decrypt(round, threads);
-            long wallMs = (System.nanoTime() - t0) / 1_000_000;
-            long compilingMs = timed ? jit.getTotalCompilationTime() - compiled : 0;
-            if (!timed || compilingMs * 20 < wallMs || System.nanoTime() > deadline) {
-                return Duration.ofNanos(System.nanoTime() - start);
             }
         }
     }
