@@ -172,15 +172,18 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void throughput(Map<String, Object> figures, DetectBenchmark bench) {
-        DetectBenchmark.Throughput t = bench.throughput(quick ? 60_000 : 300_000, 4, quick ? 3 : 5);
+        DetectBenchmark.Throughput t = bench.throughput(quick ? 60_000 : 300_000, 4, quick ? 3 : 5,
+                Duration.ofSeconds(quick ? 45 : 90));
         figures.put("detectEventsPerSecEos", Math.round(t.eos().median()));
         figures.put("detectEventsPerSecAlos", Math.round(t.alos().median()));
         figures.put("rawConsumeProduceRecordsPerSec", Math.round(t.raw().median()));
         figures.put("detectVsRawEos", round(t.eosToRaw()));
         figures.put("detectVsRawAlos", round(t.alosToRaw()));
         figures.put("detectSpread", spread(t.eos(), t.alos(), t.raw()));
+        figures.put("detectWarmUpSeconds", round(t.warmUp().toMillis() / 1000.0));
         section("3. Detection throughput (" + t.events() + "-record kms-events backlog, " + t.partitions()
-                + " partitions, every detection on) vs raw consume+produce");
+                + " partitions, every detection on) vs raw consume+produce"
+                + String.format(" (after %.0f s of warm-up)", t.warmUp().toMillis() / 1000.0));
         print(t.eos());
         print(t.alos());
         print(t.raw());

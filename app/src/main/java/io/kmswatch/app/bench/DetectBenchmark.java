@@ -2,6 +2,7 @@ package io.kmswatch.app.bench;
 
 import io.kmswatch.events.TopicSetup;
 import io.kmswatch.events.bench.Measurement;
+import io.kmswatch.events.bench.WarmUp;
 import io.kmswatch.streams.DetectApp;
 import io.kmswatch.streams.DetectionsConfig;
 import io.kmswatch.streams.StreamsMetrics;
@@ -59,7 +60,8 @@ public final class DetectBenchmark {
     }
 
     /** Throughput of each guarantee and of the raw copy, interleaved runs over one backlog. */
-    public record Throughput(long events, int partitions, Measurement eos, Measurement alos, Measurement raw) {
+    public record Throughput(long events, int partitions, Measurement eos, Measurement alos, Measurement raw,
+                             Duration warmUp) {
         public double eosToRaw() {
             return eos.ratioTo(raw);
         }
@@ -74,6 +76,15 @@ public final class DetectBenchmark {
      * interleaved, after one unmeasured warm-up pass.
      */
     public Throughput throughput(int events, int partitions, int runs) {
+        return throughput(events, partitions, runs, Duration.ofSeconds(60));
+    }
+
+    /**
+     * {@link #throughput(int, int, int)}, warming up (unmeasured passes of all three) until the JIT compiler is
+     * quiet or {@code maxWarmUp} has passed.
+     */
+    public Throughput throughput(int events, int partitions, int runs, Duration maxWarmUp) {
+        Duration warmUp;
         String prefix = "tp" + shortId() + ".";
         String in = prefix + "kms-events";
         createTopics(partitions, in, prefix + "raw-copy", prefix + "kms-detections", prefix + "kms-events-rejected");
@@ -81,16 +92,20 @@ public final class DetectBenchmark {
         double[] eos = new double[runs];
         double[] alos = new double[runs];
         double[] raw = new double[runs];
-        // one unmeasured pass of each: the first run in a JVM pays for class loading and JIT compilation
-        rawCopy(in, prefix + "raw-copy", events);
-        detect(prefix, StreamsSettings.AT_LEAST_ONCE, events, 1);
+        // unmeasured passes of each until the JIT compiler is quiet: the first runs in a JVM pay for class loading
+        // and compilation, exactly-once's transactional paths included
+        warmUp = WarmUp.untilJitQuiet(() -> {
+            rawCopy(in, prefix + "raw-copy", events);
+            detect(prefix, StreamsSettings.EXACTLY_ONCE_V2, events, 1);
+            detect(prefix, StreamsSettings.AT_LEAST_ONCE, events, 1);
+        }, 1, maxWarmUp);
         for (int i = 0; i < runs; i++) {
             raw[i] = rawCopy(in, prefix + "raw-copy", events);
             eos[i] = detect(prefix, StreamsSettings.EXACTLY_ONCE_V2, events, 1);
             alos[i] = detect(prefix, StreamsSettings.AT_LEAST_ONCE, events, 1);
         }
         return new Throughput(events, partitions, Measurement.of("detect EOS", eos), Measurement.of("detect ALO", alos),
-                Measurement.of("raw copy", raw));
+                Measurement.of("raw copy", raw), warmUp);
     }
 
     /** Scaling: events/s of 1 and of {@code instances} detect instances sharing a 4-partition topic (EOS). */
