@@ -135,6 +135,87 @@ class WireProtocolIT {
     }
 
     @Test
+    void shouldAnswerATooLargeBodyAnnouncedWith100ContinueWithoutWaitingForIt() throws Exception {
+        try (java.net.Socket s = socket()) {
+            s.getOutputStream().write(head(2 * 1024 * 1024, "Expect: 100-continue\r\n"));
+            s.getOutputStream().flush();
+            // the body is never sent: the answer must come on the headers alone
+            RawResponse r = RawResponse.read(s.getInputStream());
+
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.header("x-amzn-ErrorType")).isEqualTo("RequestEntityTooLargeException");
+            assertThat(Json.MAPPER.readTree(r.body()).path("__type").asText()).isEqualTo("RequestEntityTooLargeException");
+        }
+    }
+
+    @Test
+    void shouldKeepAKeepAliveConnectionUsableAfterRefusingATooLargeBody() throws Exception {
+        try (java.net.Socket s = socket()) {
+            int size = 2 * 1024 * 1024;
+            s.getOutputStream().write(head(size, ""));
+            s.getOutputStream().write(new byte[size]);
+            s.getOutputStream().flush();
+            RawResponse refused = RawResponse.read(s.getInputStream());
+            byte[] small = "{}".getBytes(StandardCharsets.US_ASCII);
+            s.getOutputStream().write(head(small.length, ""));
+            s.getOutputStream().write(small);
+            s.getOutputStream().flush();
+            RawResponse next = RawResponse.read(s.getInputStream());
+
+            assertThat(refused.status()).isEqualTo(413);
+            // the same connection reads the next request: unsigned, so refused for its missing signature
+            assertThat(next.status()).isEqualTo(400);
+            assertThat(Json.MAPPER.readTree(next.body()).path("__type").asText())
+                    .isEqualTo("MissingAuthenticationTokenException");
+        }
+    }
+
+    private java.net.Socket socket() throws IOException {
+        URI uri = fx.emulator.endpoint();
+        java.net.Socket s = new java.net.Socket(uri.getHost(), uri.getPort());
+        s.setSoTimeout(10_000);
+        return s;
+    }
+
+    private byte[] head(int contentLength, String extra) {
+        URI uri = fx.emulator.endpoint();
+        return ("POST / HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
+                + "X-Amz-Target: TrentService.ListKeys\r\nContent-Type: application/x-amz-json-1.1\r\n"
+                + "Content-Length: " + contentLength + "\r\n" + extra + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** One HTTP/1.1 response with a Content-Length, read off a socket. */
+    private record RawResponse(int status, java.util.Map<String, String> headers, byte[] body) {
+        String header(String name) {
+            return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        }
+
+        static RawResponse read(java.io.InputStream in) throws IOException {
+            java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
+            int matched = 0;
+            while (matched < 4) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IOException("connection closed inside a response head: " + head);
+                }
+                head.write(b);
+                matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+            }
+            String[] lines = head.toString(StandardCharsets.US_ASCII).split("\r\n");
+            java.util.Map<String, String> headers = new java.util.HashMap<>();
+            for (int i = 1; i < lines.length; i++) {
+                int c = lines[i].indexOf(':');
+                if (c > 0) {
+                    headers.put(lines[i].substring(0, c).trim().toLowerCase(java.util.Locale.ROOT),
+                            lines[i].substring(c + 1).trim());
+                }
+            }
+            int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+            return new RawResponse(Integer.parseInt(lines[0].split(" ")[1]), headers, in.readNBytes(length));
+        }
+    }
+
+    @Test
     void shouldCountRequestsByOperationAndOutcomeWithDescribedMeters() throws Exception {
         post("TrentService.ListKeys", "{}");
         post("TrentService.DescribeKey", "{\"KeyId\":\"alias/none\"}");

@@ -146,6 +146,14 @@ class LogFileSourceIT {
         List<String> ids = KafkaRecords.readAll(kafka.bootstrapServers(), config.topics().kmsEvents().name()).stream()
                 .map(r -> KafkaRecords.header(r, Topics.HEADER_EVENT_ID)).toList();
         assertThat(ids).hasSize(101).doesNotHaveDuplicates().contains("late-0");
+
+        IngestSummary again = IngestService.replay(config, Map.of(),
+                new FilesConfig(List.of(dir.resolve("logs")), false, null, false, null, null),
+                new SimpleMeterRegistry(), false);
+
+        assertThat(again.files()).as("not resuming: every file read again").isEqualTo(6);
+        assertThat(again.filesSkipped()).isZero();
+        assertThat(again.produced()).isEqualTo(101);
     }
 
     @Test
