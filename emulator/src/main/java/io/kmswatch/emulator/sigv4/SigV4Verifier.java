@@ -196,6 +196,10 @@ public final class SigV4Verifier {
     private static Instant parseDate(String amzDate, String httpDate) {
         if (amzDate != null) {
             String value = amzDate.strip();
+            Instant plain = plainAmzDate(value);
+            if (plain != null) {
+                return plain;
+            }
             try {
                 if (AMZ_DATE_SHAPE.matcher(value).matches()) {
                     return LocalDateTime.parse(value, AMZ_DATE).toInstant(ZoneOffset.UTC);
@@ -211,6 +215,44 @@ public final class SigV4Verifier {
         } catch (DateTimeParseException e) {
             throw badDate(value);
         }
+    }
+
+    /**
+     * {@code yyyyMMddTHHmmssZ} read digit by digit, the form every SDK sends: null for anything else (and for a
+     * date the calendar refuses), which the formatter then reads or refuses as before. The formatter costs a
+     * few microseconds per request; this a few dozen nanoseconds.
+     */
+    static Instant plainAmzDate(String v) {
+        if (v.length() != 16 || v.charAt(8) != 'T' || v.charAt(15) != 'Z') {
+            return null;
+        }
+        int year = digits(v, 0, 4);
+        int month = digits(v, 4, 6);
+        int day = digits(v, 6, 8);
+        int hour = digits(v, 9, 11);
+        int minute = digits(v, 11, 13);
+        int second = digits(v, 13, 15);
+        if ((year | month | day | hour | minute | second) < 0 || year == 0) { // yyyy is the year of the era: 1 on
+            return null;
+        }
+        try {
+            return LocalDateTime.of(year, month, day, hour, minute, second).toInstant(ZoneOffset.UTC);
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** The decimal value of {@code v[from, to)}, or -1 unless all of it is ASCII digits. */
+    private static int digits(String v, int from, int to) {
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            int d = v.charAt(i) - '0';
+            if (d < 0 || d > 9) {
+                return -1;
+            }
+            n = n * 10 + d;
+        }
+        return n;
     }
 
     private static SigV4Exception badDate(String value) {
