@@ -22,6 +22,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -114,16 +115,13 @@ public final class KmsHttpServer implements AutoCloseable {
                                 new Aggregator(maxBody), new RequestHandler());
                     }
                 });
-        try {
-            this.channel = b.bind(new InetSocketAddress(config.bind(), config.port())).sync().channel();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        ChannelFuture bound = b.bind(new InetSocketAddress(config.bind(), config.port())).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
             shutdownGroups();
-            throw new IOException("interrupted while binding " + config.bind() + ":" + config.port(), e);
-        } catch (RuntimeException e) {
-            shutdownGroups();
-            throw new IOException("cannot listen on " + config.bind() + ":" + config.port() + ": " + e.getMessage(), e);
+            Throwable cause = bound.cause();
+            throw new IOException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
         }
+        this.channel = bound.channel();
     }
 
     public InetSocketAddress address() {
@@ -537,7 +535,8 @@ public final class KmsHttpServer implements AutoCloseable {
     }
 
     private void shutdownGroups() {
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        var bossDone = boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(6, TimeUnit.SECONDS);
+        bossDone.awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 }

@@ -50,6 +50,29 @@ class LoopbackBindIT {
     }
 
     @Test
+    void shouldRefuseATakenPortWithAClearErrorAndNoThreadsLeftBehind() throws Exception {
+        try (KmsEmulator first = KmsEmulator.start(EmulatorConfig.defaults().withPort(0))) {
+            long before = emulatorThreads();
+
+            assertThatExceptionOfType(EmulatorException.class)
+                    .isThrownBy(() -> KmsEmulator.start(EmulatorConfig.defaults().withPort(first.port())))
+                    .withMessageContaining("cannot start the KMS emulator on 127.0.0.1:" + first.port())
+                    .withMessageContaining("in use");
+            // a stopped event loop's thread ends just after its termination is signalled: wait for it, bounded
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (emulatorThreads() > before && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(emulatorThreads()).as("event loop threads of the failed start").isEqualTo(before);
+        }
+    }
+
+    private static long emulatorThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("kms-emulator")).count();
+    }
+
+    @Test
     void shouldListenOnEveryAddressOnlyWhenToldToAndWarnAboutIt() throws Exception {
         List<String> warnings;
         try (LogCapture logs = new LogCapture();
