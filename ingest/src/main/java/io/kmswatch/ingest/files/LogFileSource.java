@@ -156,7 +156,18 @@ public final class LogFileSource implements IngestSource {
         for (Path root : config.paths()) {
             List<Path> files;
             if (Files.isDirectory(root)) {
-                files = CloudTrailCodec.listFiles(root);
+                try {
+                    files = CloudTrailCodec.listFiles(root);
+                } catch (java.io.UncheckedIOException e) {
+                    if (!config.follow()) {
+                        throw e;
+                    }
+                    // following: a directory that cannot be listed now (permissions changed, a mount away) is
+                    // listed again on the next pass instead of stopping the source
+                    LOG.warn("log file source: cannot list {} ({}); trying again in {}", root,
+                            e.getCause() == null ? e.getMessage() : e.getCause().toString(), config.pollInterval());
+                    continue;
+                }
             } else if (Files.isRegularFile(root)) {
                 files = CloudTrailCodec.isDigestPath(root.toString()) ? List.of() : List.of(root);
             } else {
