@@ -90,8 +90,10 @@ public final class DetectionTopology {
         }
 
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(WriteBehindStores.window(Stores.persistentWindowStore(DedupProcessor.STORE,
-                config.dedupRetention(), Duration.ofMillis(1), false), Serdes.Long(), WriteBehindStores.DEFAULT_CAPACITY));
+        // Every eventID is looked up once and written once: a cache in front of the store would only add a map
+        // insert and an eviction per event, so dedup reads and writes RocksDB (and its changelog) directly.
+        builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(DedupProcessor.STORE,
+                config.dedupRetention(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()).withCachingDisabled());
         // eventIDs grow with traffic: on disk. The inventory grows with keys: in memory, like the detections' state.
         builder.addStateStore(WriteBehindStores.keyValue(Stores.inMemoryKeyValueStore(InventoryProcessor.STORE),
                 new JsonSerde<>(KeyFacts.class), InventoryProcessor.HOT_KEYS));

@@ -2,6 +2,7 @@ package io.kmswatch.app.bench;
 
 import io.kmswatch.events.TopicSetup;
 import io.kmswatch.events.bench.Measurement;
+import io.kmswatch.events.bench.SteadyRate;
 import io.kmswatch.events.bench.WarmUp;
 import io.kmswatch.streams.DetectApp;
 import io.kmswatch.streams.DetectionsConfig;
@@ -60,8 +61,12 @@ public final class DetectBenchmark {
     }
 
     /** Throughput of each guarantee and of the raw copy, interleaved runs over one backlog. */
+    /**
+     * @param eosFirstTenth seconds exactly-once took over the untimed first tenth of the backlog, from its first
+     *                      record (group join, assignment, transactions starting)
+     */
     public record Throughput(long events, int partitions, Measurement eos, Measurement alos, Measurement raw,
-                             Duration warmUp) {
+                             Duration warmUp, Measurement eosFirstTenth) {
         public double eosToRaw() {
             return eos.ratioTo(raw);
         }
@@ -73,7 +78,8 @@ public final class DetectBenchmark {
 
     /**
      * Fills a fresh backlog of {@code events} records and runs each of detect EOS, ALO and raw copy {@code runs} times,
-     * interleaved, after one unmeasured warm-up pass.
+     * interleaved, after warm-up passes ({@link #throughput(int, int, int, Duration)}); each drain is timed from the
+     * first tenth of the backlog to its end ({@link SteadyRate}).
      */
     public Throughput throughput(int events, int partitions, int runs) {
         return throughput(events, partitions, runs, Duration.ofSeconds(60));
@@ -92,6 +98,7 @@ public final class DetectBenchmark {
         double[] eos = new double[runs];
         double[] alos = new double[runs];
         double[] raw = new double[runs];
+        double[] eosFirstTenth = new double[runs];
         // unmeasured passes of each until the JIT compiler is quiet: the first runs in a JVM pay for class loading
         // and compilation, exactly-once's transactional paths included
         warmUp = WarmUp.untilJitQuiet(() -> {
@@ -101,11 +108,13 @@ public final class DetectBenchmark {
         }, 1, maxWarmUp);
         for (int i = 0; i < runs; i++) {
             raw[i] = rawCopy(in, prefix + "raw-copy", events);
-            eos[i] = detect(prefix, StreamsSettings.EXACTLY_ONCE_V2, events, 1);
+            SteadyRate e = drain(prefix, StreamsSettings.EXACTLY_ONCE_V2, events, 1);
+            eos[i] = e.perSecond();
+            eosFirstTenth[i] = e.untimedSeconds();
             alos[i] = detect(prefix, StreamsSettings.AT_LEAST_ONCE, events, 1);
         }
         return new Throughput(events, partitions, Measurement.of("detect EOS", eos), Measurement.of("detect ALO", alos),
-                Measurement.of("raw copy", raw), warmUp);
+                Measurement.of("raw copy", raw), warmUp, Measurement.of("EOS first tenth, s", eosFirstTenth));
     }
 
     /** Scaling: events/s of 1 and of {@code instances} detect instances sharing a 4-partition topic (EOS). */
@@ -129,9 +138,15 @@ public final class DetectBenchmark {
 
     /**
      * Events/s of {@code instances} DetectApps (one application id, separate state directories) draining
-     * the backlog under {@code prefix}, from the first processed record to the last.
+     * the backlog under {@code prefix}, timed from the first tenth of it to the last record ({@link SteadyRate}: the
+     * group join, task assignment and transaction start-up are not throughput).
      */
     double detect(String prefix, String guarantee, long events, int instances) {
+        return drain(prefix, guarantee, events, instances).perSecond();
+    }
+
+    /** {@link #detect}'s drain, complete. */
+    SteadyRate drain(String prefix, String guarantee, long events, int instances) {
         String appId = "bench-detect-" + shortId();
         List<DetectApp> apps = new ArrayList<>();
         List<SimpleMeterRegistry> registries = new ArrayList<>();
@@ -149,20 +164,17 @@ public final class DetectBenchmark {
                 app.start();
             }
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            while (processed(registries) < 1 && System.nanoTime() < deadline) {
+            SteadyRate rate = new SteadyRate(events);
+            double done = 0;
+            while (!rate.observe((long) (done = processed(registries)), System.nanoTime())
+                    && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            long start = System.nanoTime();
-            double done;
-            while ((done = processed(registries)) < events && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            long elapsed = System.nanoTime() - start;
             if (done < events) {
                 throw new BenchException("detect (" + guarantee + ", " + instances + " instances) processed only "
                         + (long) done + " of " + events + " events in 3 minutes");
             }
-            return events * 1e9 / elapsed;
+            return rate;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BenchException("interrupted", e);
@@ -326,7 +338,7 @@ public final class DetectBenchmark {
         }
     }
 
-    /** Plain consume+produce copy of {@code n} records (new group each time): records/s. */
+    /** Plain consume+produce copy of {@code n} records (new group each time): records/s, timed as detect is. */
     double rawCopy(String from, String to, long n) {
         Properties c = new Properties();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -341,23 +353,21 @@ public final class DetectBenchmark {
                      new ByteArraySerializer())) {
             consumer.subscribe(List.of(from));
             long copied = 0;
-            long start = 0;
+            SteadyRate rate = new SteadyRate(n); // timed like detect, from the same share of the backlog
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             while (copied < n) {
                 if (System.nanoTime() > deadline) {
                     throw new BenchException("raw copy moved only " + copied + " of " + n + " records in 3 minutes");
                 }
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-                    if (start == 0) {
-                        start = System.nanoTime(); // like detect: from the first record, not the group join
-                    }
                     producer.send(new ProducerRecord<>(to, null, r.timestamp(), r.key(), r.value()));
-                    copied++;
+                    rate.observe(++copied, System.nanoTime());
                 }
             }
             producer.flush();
+            rate.end(System.nanoTime());
             consumer.commitSync(Map.of());
-            return n * 1e9 / (System.nanoTime() - start);
+            return rate.perSecond();
         }
     }
 
