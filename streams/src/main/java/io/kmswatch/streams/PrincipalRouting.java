@@ -2,6 +2,7 @@ package io.kmswatch.streams;
 
 import io.kmswatch.events.CloudTrailEvent;
 import io.kmswatch.streams.detect.DetectionRule;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,16 +20,23 @@ import org.apache.kafka.streams.processor.api.Record;
 final class PrincipalRouting implements Processor<String, CloudTrailEvent, String, CloudTrailEvent> {
     private static final int MAX_KEYS = 100_000;
     private final List<DetectionRule> rules;
-    private final Map<String, Long> sent = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-            return size() > MAX_KEYS;
-        }
-    };
+    /** Per rule (same index): the event time each redundancy key was sent with. */
+    private final List<Map<String, Long>> sent;
     private ProcessorContext<String, CloudTrailEvent> context;
 
     PrincipalRouting(List<DetectionRule> rules) {
-        this.rules = rules;
+        this.rules = List.copyOf(rules);
+        List<Map<String, Long>> maps = new ArrayList<>(rules.size());
+        int perRule = Math.max(1, MAX_KEYS / Math.max(1, rules.size()));
+        for (int i = 0; i < rules.size(); i++) {
+            maps.add(new LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                    return size() > perRule;
+                }
+            });
+        }
+        this.sent = maps;
     }
 
     @Override
@@ -43,7 +51,8 @@ final class PrincipalRouting implements Processor<String, CloudTrailEvent, Strin
             return;
         }
         boolean send = false;
-        for (DetectionRule rule : rules) {
+        for (int i = 0; i < rules.size(); i++) {
+            DetectionRule rule = rules.get(i);
             if (!rule.wants(e)) {
                 continue;
             }
@@ -52,10 +61,10 @@ final class PrincipalRouting implements Processor<String, CloudTrailEvent, Strin
                 send = true;
                 continue;
             }
-            String k = rule.id() + "\u0000" + key;
-            Long before = sent.get(k);
+            Map<String, Long> sentByRule = sent.get(i);
+            Long before = sentByRule.get(key);
             if (before == null || record.timestamp() < before) {
-                sent.put(k, record.timestamp());
+                sentByRule.put(key, record.timestamp());
                 send = true;
             }
         }

@@ -85,6 +85,9 @@ public final class StreamsMetrics implements MeterBinder {
     private static final String KEY_DECRYPTS_DESCRIPTION =
             "Successful Decrypt and GenerateDataKey* calls per key (first " + MAX_KEY_IDS + " keys, else other)";
     private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+    /** The events counters by raw eventName (failure, success): one lookup per event instead of a label and a tag list. */
+    private final Map<String, Counter[]> eventCounters = new ConcurrentHashMap<>();
+    private static final int MAX_EVENT_NAMES = 1_000;
     private final Set<InventoryTally> tallies = ConcurrentHashMap.newKeySet();
     private final Set<String> keyIds = ConcurrentHashMap.newKeySet();
     /** Deletion date (epoch ms) per key pending deletion, and its gauge. */
@@ -128,10 +131,20 @@ public final class StreamsMetrics implements MeterBinder {
 
     /** One deduplicated event processed. */
     public void event(String eventName, boolean succeeded) {
-        String name = eventNameLabel(eventName);
-        String outcome = succeeded ? "success" : "failure";
-        counter("kmswatch.streams.events", "Deduplicated CloudTrail events processed by the detections",
-                "event_name", name, "outcome", outcome).increment();
+        Counter[] pair = eventCounters.get(eventName);
+        if (pair == null) {
+            String name = eventNameLabel(eventName);
+            pair = new Counter[] {eventCounter(name, "failure"), eventCounter(name, "success")};
+            if (eventCounters.size() < MAX_EVENT_NAMES) { // names are attacker-chosen text: bound the memo
+                eventCounters.putIfAbsent(eventName, pair);
+            }
+        }
+        pair[succeeded ? 1 : 0].increment();
+    }
+
+    private Counter eventCounter(String label, String outcome) {
+        return counter("kmswatch.streams.events", "Deduplicated CloudTrail events processed by the detections",
+                "event_name", label, "outcome", outcome);
     }
 
     public void detection(String detection, Severity severity) {

@@ -1,6 +1,7 @@
 package io.kmswatch.ingest.bench;
 
 import io.kmswatch.broker.EmbeddedKafkaBroker;
+import io.kmswatch.ingest.files.FilesConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -23,7 +24,7 @@ final class ReplayBench {
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        int readers = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        int readers = args.length > 1 ? Integer.parseInt(args[1]) : FilesConfig.DEFAULT_READERS;
         List<Path> paths = Arrays.stream(args).skip(2).map(Path::of).toList();
         Path tmp = Files.createTempDirectory("replay-bench-");
         ReplayBenchmark bench = (paths.isEmpty() ? ReplayBenchmark.synthetic(tmp, 60, 1000) : new ReplayBenchmark(paths))

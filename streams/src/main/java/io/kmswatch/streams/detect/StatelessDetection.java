@@ -1,6 +1,7 @@
 package io.kmswatch.streams.detect;
 
 import io.kmswatch.events.Detection;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.KStream;
@@ -13,8 +14,22 @@ import org.apache.kafka.streams.kstream.Named;
 public abstract class StatelessDetection implements DetectionRule {
     @Override
     public final KStream<String, Detection> detect(KStream<String, KeyEvent> events, RuleContext context) {
-        return events.flatMap((k, e) -> (e == null ? List.<Detection>of() : evaluate(e, context)).stream()
-                .map(d -> KeyValue.pair(d.fingerprint(), d)).toList(), Named.as(id()));
+        return events.flatMap((k, e) -> keyed(e == null ? List.of() : evaluate(e, context)), Named.as(id()));
+    }
+
+    /**
+     * The detections keyed by fingerprint. Every event passes every stateless rule and almost none fires: the empty
+     * case allocates nothing (a stream pipeline per event and rule was 5 % of the stream threads' time).
+     */
+    static List<KeyValue<String, Detection>> keyed(List<Detection> detections) {
+        if (detections.isEmpty()) {
+            return List.of();
+        }
+        List<KeyValue<String, Detection>> out = new ArrayList<>(detections.size());
+        for (Detection d : detections) {
+            out.add(KeyValue.pair(d.fingerprint(), d));
+        }
+        return out;
     }
 
     /** The detections one event produces (usually none). */
