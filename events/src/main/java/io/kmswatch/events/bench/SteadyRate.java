@@ -3,9 +3,8 @@ package io.kmswatch.events.bench;
 /**
  * The rate of a drain once it is under way: items per second from the moment the first {@code skip} share of
  * the work is done to the end. A Kafka client or a Kafka Streams application spends its first second or so
- * joining its group, being assigned partitions (a second time, when a second stream thread joins), starting
- * transactions and fetching from every partition; timed from its first record, a drain of a few seconds is
- * mostly that. The same window is used for a stage and for its reference, so their ratio compares like with
+ * joining its group, being assigned partitions, restoring (empty) state, starting transactions and fetching
+ * from every partition; timed from its first record, a drain of a few seconds is half that. The same window is used for a stage and for its reference, so their ratio compares like with
  * like. Feed it the running count with {@link #observe} as often as convenient (not thread-safe).
  */
 public final class SteadyRate {
