@@ -14,14 +14,18 @@ import java.util.List;
  * @param progress     show a progress bar when stdout is a terminal (plain log lines otherwise); default true
  * @param checkpointInterval how often completed files are written to the checkpoint; default 1 second
  *                     (0: after every file)
- * @param readers      files read in parallel; default {@value #DEFAULT_READERS} (one reader keeps about one core
- *                     busy parsing and sending; with the broker on the same two cores a second one still made
- *                     replay 1.2–1.4× faster; give more where Kafka runs elsewhere)
+ * @param readers      files read in parallel; default {@value #DEFAULT_READERS}. More readers replay faster (two
+ *                     were 1.2–1.4× faster with the broker on the same two cores) but interleave the records of
+ *                     different files on {@code kms-events}, in an order that changes from run to run: the
+ *                     detections' fingerprints do not depend on it within the grace, but which event fires
+ *                     first does, and with it a detection's evidence and the id and suppression window of the
+ *                     alert it opens; files far apart in event time can also arrive later than the grace.
+ *                     Raise it where throughput matters more than a replay that repeats exactly.
  */
 public record FilesConfig(List<Path> paths, Boolean follow, Duration pollInterval, Boolean progress,
                           Duration checkpointInterval, Integer readers) {
     /** Files read in parallel unless configured. */
-    public static final int DEFAULT_READERS = 2;
+    public static final int DEFAULT_READERS = 1;
 
     public FilesConfig {
         if (paths == null || paths.isEmpty()) {
