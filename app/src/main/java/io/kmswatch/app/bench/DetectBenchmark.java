@@ -60,8 +60,9 @@ public final class DetectBenchmark {
         this.kafka = Map.copyOf(kafka);
     }
 
-    /** Throughput of each guarantee and of the raw copy, interleaved runs over one backlog. */
     /**
+     * Throughput of each guarantee and of the raw copy, interleaved runs over one backlog.
+     *
      * @param eosFirstTenth seconds exactly-once took over the untimed first tenth of the backlog, from its first
      *                      record (group join, assignment, transactions starting)
      */
