@@ -1,4 +1,4 @@
-package io.kmswatch.events.bench;
+package io.kmswatch.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kmswatch.events.CloudTrailCodec;

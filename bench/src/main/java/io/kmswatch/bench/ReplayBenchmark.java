@@ -1,11 +1,9 @@
-package io.kmswatch.ingest.bench;
+package io.kmswatch.bench;
 
 import io.kmswatch.events.CloudTrailCodec;
 import io.kmswatch.events.CloudTrailEvent;
 import io.kmswatch.events.Rejected;
 import io.kmswatch.events.Topics;
-import io.kmswatch.events.bench.Measurement;
-import io.kmswatch.events.bench.WarmUp;
 import io.kmswatch.ingest.EventPublisher;
 import io.kmswatch.ingest.IngestConfig;
 import io.kmswatch.ingest.IngestException;
