@@ -11,6 +11,7 @@ import io.kmswatch.ingest.IngestService;
 import io.kmswatch.ingest.IngestSummary;
 import io.kmswatch.ingest.IngestTopics;
 import io.kmswatch.ingest.files.FilesConfig;
+import io.kmswatch.ingest.files.LogFiles;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -161,7 +162,7 @@ public final class ReplayBenchmark {
     public Result run(Map<String, ?> kafka, int runs, Duration maxWarmUp) {
         List<Path> files = new ArrayList<>();
         for (Path p : inputs) {
-            files.addAll(Files.isDirectory(p) ? CloudTrailCodec.listFiles(p) : List.of(p));
+            files.addAll(Files.isDirectory(p) ? LogFiles.listFiles(p) : List.of(p));
         }
         List<ProducerRecord<String, byte[]>> records = load(files);
         long bytes = records.stream().mapToLong(r -> r.value().length).sum();
@@ -260,7 +261,7 @@ public final class ReplayBenchmark {
         List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
         CloudTrailCodec codec = new CloudTrailCodec();
         for (Path f : files) {
-            codec.read(f, new CloudTrailCodec.Sink() {
+            LogFiles.read(codec, f, new CloudTrailCodec.Sink() {
                 @Override
                 public void record(CloudTrailEvent e, String location) {
                     RecordHeaders headers = new RecordHeaders();
