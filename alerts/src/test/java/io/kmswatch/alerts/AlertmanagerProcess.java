@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real Prometheus Alertmanager (Debian package {@code prometheus-alertmanager}, binary
@@ -62,22 +64,20 @@ final class AlertmanagerProcess implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         AlertmanagerProcess am = new AlertmanagerProcess(p, port, log);
         HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(am.url("/-/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return am;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            if (!p.isAlive() || System.nanoTime() > deadline) {
-                am.close();
-                throw new IllegalStateException("Alertmanager did not become ready: " + Files.readString(log));
-            }
-            Thread.sleep(100);
+        try {
+            Awaitility.await("Alertmanager ready").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                    .until(() -> {
+                        if (!p.isAlive()) {
+                            throw new IllegalStateException("Alertmanager exited: " + Files.readString(log));
+                        }
+                        return client.send(HttpRequest.newBuilder(am.url("/-/ready")).timeout(Duration.ofSeconds(2)).build(),
+                                HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                    });
+            return am;
+        } catch (ConditionTimeoutException | IllegalStateException e) {
+            am.close();
+            throw new IllegalStateException("Alertmanager did not become ready: " + Files.readString(log), e);
         }
     }
 

@@ -97,8 +97,16 @@ class AlertmanagerSinkIT {
                 await(Duration.ofSeconds(30), "alert gone from the active list", () -> alertsWithId(am, id).isEmpty());
                 await(Duration.ofSeconds(30), "resolved notification", () -> hook.received("/am-hook").stream()
                         .anyMatch(r -> r.body().contains("\"status\":\"resolved\"") && r.body().contains(id)));
-                // No re-post after the resolve brings it back.
-                Thread.sleep(2_500);
+                // No re-post after the resolve brings it back. Barrier: a later alert, fired after the resolve,
+                // reaches Alertmanager and is re-posted once (a re-post cycle ran after the resolve).
+                String marker = AlertTopology.alertId("fp-am-marker", Instant.now());
+                KafkaSupport.produce(broker, topics.kmsAlerts(), List.of(Map.entry(marker,
+                        Detections.fire().fingerprint("fp-am-marker").at(Instant.now().minusSeconds(5))
+                                .alert(marker, List.of("am")))));
+                await(Duration.ofSeconds(30), "marker alert in Alertmanager", () -> alertsWithId(am, marker).size() == 1);
+                Instant markerEndsAt = Instant.parse(alertsWithId(am, marker).get(0).path("endsAt").asText());
+                await(Duration.ofSeconds(15), "marker re-posted", () ->
+                        Instant.parse(alertsWithId(am, marker).get(0).path("endsAt").asText()).isAfter(markerEndsAt));
                 assertThat(alertsWithId(am, id)).isEmpty();
             } finally {
                 delivery.close(Duration.ZERO);

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.awaitility.Awaitility;
 
 /** Kafka plumbing for the alerts ITs: unique topic prefixes, produce, read until, await. */
 final class KafkaSupport {
@@ -74,19 +75,8 @@ final class KafkaSupport {
         return values;
     }
 
-    /** Polls the condition every 50 ms; fails with the message when it does not hold within the bound. */
+    /** Polls the condition every 50 ms (Awaitility); fails with the message when it does not hold within the bound. */
     static void await(Duration bound, String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + bound.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + bound + ": " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
+        Awaitility.await(what).atMost(bound).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
     }
 }

@@ -31,8 +31,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the server, every panel query must return data, every metric name the dashboards and rules read must be
  * in {@code /metrics}, and {@code promtool check metrics} must pass on the exposition.
  */
+@Tag("system")
 class DashboardsIT {
     private static final String JOB = "kmswatch";
     /** Bound on all waits (demo start, first scrapes, rule evaluation, demo incidents), not a speed check. */
@@ -137,28 +141,25 @@ class DashboardsIT {
         Set<String> recorded = recordedNames();
         List<Query> all = new ArrayList<>(dashboardQueries());
         all.addAll(ruleQueries());
-        Map<String, Set<String>> missing = new TreeMap<>();
-        do {
-            // some meters appear with their first event (the first alert, say): poll like the panels
-            Set<String> exposed = new TreeSet<>();
-            for (String line : get(metricsUrl).body().split("\n")) {
-                if (!line.isBlank() && !line.startsWith("#")) {
-                    exposed.add(line.split("[{ ]", 2)[0]);
-                }
-            }
-            missing.clear();
-            for (Query q : all) {
-                for (String name : metricNames(q.expr())) {
-                    if (!exposed.contains(name) && !recorded.contains(name) && !name.equals("up")) {
-                        missing.computeIfAbsent(name, n -> new TreeSet<>()).add(q.where());
+        // some meters appear with their first event (the first alert, say): poll like the panels
+        Awaitility.await("every metric the dashboards and rules read").atMost(remaining()).pollInterval(Duration.ofSeconds(2))
+                .untilAsserted(() -> {
+                    Set<String> exposed = new TreeSet<>();
+                    for (String line : get(metricsUrl).body().split("\n")) {
+                        if (!line.isBlank() && !line.startsWith("#")) {
+                            exposed.add(line.split("[{ ]", 2)[0]);
+                        }
                     }
-                }
-            }
-            if (!missing.isEmpty()) {
-                Thread.sleep(2000);
-            }
-        } while (!missing.isEmpty() && System.nanoTime() < deadline);
-        assertThat(missing).as("metric names read by dashboards/rules but not in the demo's /metrics").isEmpty();
+                    Map<String, Set<String>> missing = new TreeMap<>();
+                    for (Query q : all) {
+                        for (String name : metricNames(q.expr())) {
+                            if (!exposed.contains(name) && !recorded.contains(name) && !name.equals("up")) {
+                                missing.computeIfAbsent(name, n -> new TreeSet<>()).add(q.where());
+                            }
+                        }
+                    }
+                    assertThat(missing).as("metric names read by dashboards/rules but not in the demo's /metrics").isEmpty();
+                });
     }
 
     @Test
@@ -194,9 +195,8 @@ class DashboardsIT {
         }
         assertThat(panels).hasSizeGreaterThan(30);
         // the demo's incidents arrive over time: poll until every panel has data or the guard runs out
-        Map<String, String> problems = new TreeMap<>();
-        do {
-            problems.clear();
+        Awaitility.await("data for every panel").atMost(remaining()).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            Map<String, String> problems = new TreeMap<>();
             for (Map.Entry<String, List<String>> panel : panels.entrySet()) {
                 boolean data = false;
                 List<String> empty = new ArrayList<>();
@@ -215,16 +215,14 @@ class DashboardsIT {
                     problems.put(panel.getKey(), "no data from " + empty);
                 }
             }
+            List<String> lines = new ArrayList<>();
+            problems.forEach((panel, p) -> lines.add(panel + ": " + p));
             if (problems.values().stream().anyMatch(p -> p.startsWith("does not parse"))) {
-                break;
+                // no amount of waiting fixes a query that does not parse: fail now
+                throw new IllegalStateException("queries that do not parse: " + lines);
             }
-            if (!problems.isEmpty()) {
-                Thread.sleep(2000);
-            }
-        } while (!problems.isEmpty() && System.nanoTime() < deadline);
-        List<String> lines = new ArrayList<>();
-        problems.forEach((panel, p) -> lines.add(panel + ": " + p));
-        assertThat(lines).as("%d panels and variables", panels.size()).isEmpty();
+            assertThat(lines).as("%d panels and variables", panels.size()).isEmpty();
+        });
     }
 
     // ---------------------------------------------------------------- the dashboards module's files
@@ -357,23 +355,25 @@ class DashboardsIT {
     }
 
     private static void await(String what, Process process, String log, Check check) throws Exception {
-        while (true) {
-            try {
-                if (check.ok()) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            if (!process.isAlive()) {
-                fail(log + ": process exited with " + process.exitValue() + " while waiting for " + what + ":\n"
-                        + Files.readString(dir.resolve(log)));
-            }
-            if (System.nanoTime() > deadline) {
-                fail("gave up waiting for " + what + "; " + log + ":\n" + Files.readString(dir.resolve(log)));
-            }
-            Thread.sleep(250);
+        try {
+            Awaitility.await(what).atMost(remaining())
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            fail(log + ": process exited with " + process.exitValue() + " while waiting for " + what + ":\n"
+                                    + Files.readString(dir.resolve(log)));
+                        }
+                        return check.ok();
+                    });
+        } catch (ConditionTimeoutException e) {
+            fail("gave up waiting for " + what + "; " + log + ":\n" + Files.readString(dir.resolve(log)), e);
         }
+    }
+
+    /** What is left of the one deadline for all polling. */
+    private static Duration remaining() {
+        return Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
     }
 
     private static int freePort() throws IOException {

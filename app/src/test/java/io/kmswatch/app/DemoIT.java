@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * incident injected in that time has at least one of its detections on the console, /metrics shows
  * events and alerts, and the command ends by itself with exit code 0.
  */
+@Tag("system")
 class DemoIT {
     private static final Path JAR = Path.of(System.getProperty("kmswatch.jar", "target/kmswatch.jar")).toAbsolutePath();
     private static final Pattern METRICS = Pattern.compile("metrics\\s+(http://\\S+/metrics)");

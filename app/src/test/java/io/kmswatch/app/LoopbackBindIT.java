@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * unless {@code --bind} names another address, and then the command warns on stderr that it is exposed. (The
  * demo's default, loopback only, is checked by {@link SecretLeakIT}, which runs it anyway.)
  */
+@Tag("system")
 class LoopbackBindIT {
     private static final Path JAR = Path.of(System.getProperty("kmswatch.jar", "target/kmswatch.jar")).toAbsolutePath();
     private static final Pattern LISTENING = Pattern.compile("KMS emulator listening on (http://\\S+)");

@@ -27,6 +27,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.utils.internals.Exit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,12 +149,8 @@ class EmbeddedKafkaBrokerIT {
 
     private static void awaitEarliestOffsetAbove(EmbeddedKafkaBroker broker, String topic, long offset)
             throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        long earliest = earliestOffset(broker, topic);
-        while (earliest <= offset && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            earliest = earliestOffset(broker, topic);
-        }
-        assertThat(earliest).as("log start offset of %s after retention checks", topic).isGreaterThan(offset);
+        Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(earliestOffset(broker, topic))
+                        .as("log start offset of %s after retention checks", topic).isGreaterThan(offset));
     }
 }

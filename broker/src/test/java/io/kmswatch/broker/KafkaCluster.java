@@ -19,6 +19,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -269,29 +271,20 @@ public final class KafkaCluster implements AutoCloseable {
      * @throws BrokerException if they are not listed within 60 s
      */
     public void awaitBrokers(Collection<Integer> nodeIds) {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        Set<Integer> listed = Set.of();
-        Exception last = null;
+        java.util.concurrent.atomic.AtomicReference<Set<Integer>> listed = new java.util.concurrent.atomic.AtomicReference<>(Set.of());
         try {
-            while (System.nanoTime() < deadline) {
-                try {
-                    listed = admin().describeCluster().nodes().get(5, TimeUnit.SECONDS).stream()
-                            .map(Node::id)
-                            .collect(Collectors.toSet());
-                    if (listed.containsAll(nodeIds)) {
-                        return;
-                    }
-                } catch (ExecutionException | TimeoutException e) {
-                    last = e;
-                }
-                Thread.sleep(100);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BrokerException("interrupted while waiting for brokers " + nodeIds, e);
+            Awaitility.await().atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptionsInstanceOf(ExecutionException.class).ignoreExceptionsInstanceOf(TimeoutException.class)
+                    .until(() -> {
+                        listed.set(admin().describeCluster().nodes().get(5, TimeUnit.SECONDS).stream()
+                                .map(Node::id)
+                                .collect(Collectors.toSet()));
+                        return listed.get().containsAll(nodeIds);
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new BrokerException("brokers " + nodeIds + " not all registered within " + READY_TIMEOUT
+                    + " at " + bootstrapServers + "; listed: " + listed.get(), e);
         }
-        throw new BrokerException("brokers " + nodeIds + " not all registered within " + READY_TIMEOUT
-                + " at " + bootstrapServers + "; listed: " + listed, last);
     }
 
     private int requireNode(int nodeId) {

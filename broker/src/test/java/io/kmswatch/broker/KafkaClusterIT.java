@@ -4,6 +4,7 @@ import static io.kmswatch.broker.KafkaTestClients.produce;
 import static io.kmswatch.broker.KafkaTestClients.readAsGroup;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,11 +19,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Three brokers in three child JVMs: replication, a killed or stopped node, and its return. */
+@Tag("system")
 class KafkaClusterIT {
     private static KafkaCluster cluster;
     private static Admin admin;
@@ -108,12 +112,8 @@ class KafkaClusterIT {
 
     /** The restarted node is back in every ISR once it has caught up from its own data directory. */
     private static void awaitFullIsr(String topic) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        List<TopicPartitionInfo> partitions = describe(topic).partitions();
-        while (!partitions.stream().allMatch(p -> p.isr().size() == 3) && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            partitions = describe(topic).partitions();
-        }
-        assertThat(partitions).allSatisfy(partition -> assertThat(partition.isr()).hasSize(3));
+        Awaitility.await("every ISR of " + topic + " back to 3").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(describe(topic).partitions())
+                        .allSatisfy(partition -> assertThat(partition.isr()).hasSize(3)));
     }
 }

@@ -27,6 +27,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -189,23 +191,18 @@ class PrometheusQueriesIT {
     }
 
     private static void await(String what, Check check) throws Exception {
-        long deadline = System.nanoTime() + GUARD.toNanos();
-        while (true) {
-            try {
-                if (check.ok()) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            if (!prometheus.isAlive()) {
-                fail("prometheus exited with " + prometheus.exitValue() + " while waiting for " + what + ":\n"
-                        + Files.readString(dir.resolve("prometheus.log")));
-            }
-            if (System.nanoTime() > deadline) {
-                fail("gave up waiting for " + what + "; prometheus log:\n" + Files.readString(dir.resolve("prometheus.log")));
-            }
-            Thread.sleep(250);
+        try {
+            Awaitility.await(what).atMost(GUARD).pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                    .until(() -> {
+                        if (!prometheus.isAlive()) {
+                            fail("prometheus exited with " + prometheus.exitValue() + " while waiting for " + what + ":\n"
+                                    + Files.readString(dir.resolve("prometheus.log")));
+                        }
+                        return check.ok();
+                    });
+        } catch (ConditionTimeoutException e) {
+            fail("gave up waiting for " + what + "; prometheus log:\n" + Files.readString(dir.resolve("prometheus.log")), e);
         }
     }
 

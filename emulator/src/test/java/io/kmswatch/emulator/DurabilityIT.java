@@ -1,5 +1,6 @@
 package io.kmswatch.emulator;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * same data directory, and checks that every acknowledged key exists and every acknowledged ciphertext decrypts.
  * Twice, so the second restart also replays a journal that was compacted and then torn.
  */
+@Tag("system")
 class DurabilityIT {
     private static final int ACKS_BEFORE_KILL = 120;
 

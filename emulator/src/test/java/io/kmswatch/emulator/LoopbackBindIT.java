@@ -1,5 +1,7 @@
 package io.kmswatch.emulator;
 
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -59,11 +61,9 @@ class LoopbackBindIT {
                     .withMessageContaining("cannot start the KMS emulator on 127.0.0.1:" + first.port())
                     .withMessageContaining("in use");
             // a stopped event loop's thread ends just after its termination is signalled: wait for it, bounded
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (emulatorThreads() > before && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(emulatorThreads()).as("event loop threads of the failed start").isEqualTo(before);
+            Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .untilAsserted(() -> assertThat(emulatorThreads()).as("event loop threads of the failed start")
+                            .isEqualTo(before));
         }
     }
 

@@ -3,6 +3,7 @@ package io.kmswatch.emulator;
 import io.kmswatch.events.CloudTrailCodec;
 import io.kmswatch.events.CodecFiles;
 import io.kmswatch.events.CloudTrailEvent;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
@@ -137,15 +138,10 @@ class TrailOutputsIT {
 
     private static CloudTrailEvent awaitRecord(EmulatorFixture fx, String eventName, String keyId)
             throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (CloudTrailEvent e : fx.recordsSnapshot()) {
-                if (eventName.equals(e.eventName()) && e.keyArn() != null && e.keyArn().endsWith(keyId)) {
-                    return e;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no " + eventName + " record for " + keyId);
+        return Awaitility.await("a " + eventName + " record for " + keyId).atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> fx.recordsSnapshot().stream()
+                        .filter(e -> eventName.equals(e.eventName()) && e.keyArn() != null && e.keyArn().endsWith(keyId))
+                        .findFirst(), java.util.Optional::isPresent).get();
     }
 }

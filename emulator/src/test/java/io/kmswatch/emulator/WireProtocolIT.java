@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kmswatch.events.Json;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -220,11 +222,9 @@ class WireProtocolIT {
         post("TrentService.ListKeys", "{}");
         post("TrentService.DescribeKey", "{\"KeyId\":\"alias/none\"}");
         // The server records a request's meters after its response is written: wait (bounded) for them.
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (registry.find("kmswatch.emulator.requests").tag("operation", "DescribeKey")
-                .tag("outcome", "NotFoundException").counter() == null && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> registry.find("kmswatch.emulator.requests").tag("operation", "DescribeKey")
+                        .tag("outcome", "NotFoundException").counter() != null);
         assertThat(registry.get("kmswatch.emulator.requests").tag("operation", "ListKeys").tag("outcome", "success")
                 .counter().count()).isGreaterThanOrEqualTo(1);
         assertThat(registry.get("kmswatch.emulator.requests").tag("operation", "DescribeKey")

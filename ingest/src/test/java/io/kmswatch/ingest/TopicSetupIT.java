@@ -25,6 +25,7 @@ import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * create the topics they use, overlapping, at the same moment, each with its own admin client. Every
  * one of them must come out with every topic usable at once by an idempotent producer.
  */
+@Tag("system")
 class TopicSetupIT {
     private static KafkaCluster cluster;
 

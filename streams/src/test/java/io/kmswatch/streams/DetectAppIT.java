@@ -5,6 +5,7 @@ import static io.kmswatch.events.CloudTrailFixtures.decrypt;
 import static io.kmswatch.events.CloudTrailFixtures.disableKey;
 import static io.kmswatch.events.CloudTrailFixtures.scheduleKeyDeletion;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.kmswatch.broker.EmbeddedKafkaBroker;
 import io.kmswatch.broker.EmbeddedKafkaExtension;
@@ -27,16 +28,21 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -166,7 +172,20 @@ class DetectAppIT {
         }
     }
 
+    /** Waits until the group {@code appId} is stable with two members that both hold partitions. */
+    private static void awaitBothMembersAssigned(EmbeddedKafkaBroker kafka, String appId) {
+        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers()))) {
+            await("two members of " + appId + ", each with partitions").atMost(Duration.ofSeconds(60)).until(() -> {
+                ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(appId)).all().get().get(appId);
+                return g.groupState() == GroupState.STABLE && g.members().size() == 2
+                        && g.members().stream().noneMatch(m -> m.assignment().topicPartitions().isEmpty());
+            });
+        }
+    }
+
     @Test
+    @Tag("system") // a second instance in a child JVM, killed with SIGKILL
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void shouldWriteEveryDetectionExactlyOnceWhenOneOfTwoInstancesIsKilledMidStream(EmbeddedKafkaBroker kafka)
             throws Exception {
@@ -192,8 +211,9 @@ class DetectAppIT {
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(b.getInputStream(), StandardCharsets.UTF_8));
                 assertThat(out.readLine()).isEqualTo(RUNNING);
-                // Both members are in the group once a has rebalanced back to RUNNING.
-                Thread.sleep(500);
+                // b is RUNNING; the barrier is the group itself: stable, two members, each holding partitions
+                // (a's own RUNNING can still be the state from before b joined)
+                awaitBothMembersAssigned(kafka, appId);
                 assertThat(a.awaitRunning(Duration.ofSeconds(60))).isTrue();
 
                 send(producer, topics.kmsEvents().name(), first);
@@ -268,8 +288,20 @@ class DetectAppIT {
                 assertThat(got.keySet()).filteredOn(k -> k.startsWith("new-source-ip:")).hasSize(principals.size());
                 assertThat(got.keySet()).filteredOn(k -> k.startsWith("key-deletion-pending:")).hasSize(1);
             }
+            // after the ticks, one unreadable marker per partition: once every marker is rejected, every tick
+            // before it has been read, and only the markers may be on the rejected topic
+            for (int p = 0; p < s.partitions(); p++) {
+                producer.send(new ProducerRecord<>(topics.kmsEvents().name(), p, tickAt, "marker",
+                        ("marker " + p).getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
+            }
             try (KafkaConsumer<String, byte[]> c = committedReader(kafka, topics.kmsEventsRejected().name())) {
-                assertThat(readAtLeast(c, 1, Duration.ofSeconds(3))).as("a tick is not a bad record").isEmpty();
+                List<String> rejected = new ArrayList<>();
+                await("a rejected marker from every partition").atMost(Duration.ofSeconds(60)).until(() -> {
+                    c.poll(Duration.ofMillis(200)).forEach(r -> rejected.add(new String(r.value(), StandardCharsets.UTF_8)));
+                    return rejected.size() >= s.partitions();
+                });
+                assertThat(rejected).as("a tick is not a bad record").allMatch(v -> v.startsWith("marker "))
+                        .hasSize(s.partitions());
             }
             assertThat(registry.find("kmswatch.streams.events").counters().stream().mapToDouble(x -> x.count()).sum())
                     .as("ticks are not events").isEqualTo(events.size());

@@ -24,6 +24,9 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the receiver would be a defect, not the design. Every topic the stages create is replicated three
  * times (the cluster's default), or one broker's outage would take partitions offline.
  */
+@Tag("system")
 class BrokerOutageIT {
     private static final int INCIDENTS = 30;
     private static final Duration STAGE_START = Duration.ofMinutes(2);
@@ -148,13 +152,11 @@ class BrokerOutageIT {
     }
 
     private static boolean awaitTrue(BooleanSupplier condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            KmswatchProcess.sleep(Duration.ofMillis(500));
+        try {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(condition::getAsBoolean);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return condition.getAsBoolean();
     }
 }

@@ -36,6 +36,8 @@ import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -63,6 +65,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * Kafka and its stored checkpoint, and sends SIGKILL only when the process is caught in the middle
  * (otherwise it lets it run a few more milliseconds and looks again).
  */
+@Tag("system")
 @ExtendWith(EmbeddedKafkaExtension.class)
 class IngestKillIT {
     private static final int FILES = 24;
@@ -300,13 +303,6 @@ class IngestKillIT {
     }
 
     private static void awaitTrue(Supplier<Boolean> condition, Duration timeout, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.get()) {
-                return;
-            }
-            KmswatchProcess.sleep(Duration.ofMillis(200));
-        }
-        assertThat(condition.get()).as(what + " within " + timeout).isTrue();
+        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(200)).until(condition::get);
     }
 }

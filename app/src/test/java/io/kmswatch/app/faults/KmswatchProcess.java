@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * One {@code kmswatch} command run as a user runs it: the built jar in a JVM of its own, stdout and
@@ -116,18 +118,21 @@ final class KmswatchProcess implements AutoCloseable {
      * @throws AssertionError with the log's tail when the line does not come in time
      */
     KmswatchProcess awaitOutput(String text, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (sinceLastStart().contains(text)) {
-                return this;
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + " before printing '" + text
-                        + "'; log:\n" + tail(40));
-            }
-            sleep(Duration.ofMillis(100));
+        try {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+                if (sinceLastStart().contains(text)) {
+                    return true;
+                }
+                if (!process.isAlive()) {
+                    throw new AssertionError(name + " exited with " + process.exitValue() + " before printing '" + text
+                            + "'; log:\n" + tail(40));
+                }
+                return false;
+            });
+            return this;
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(name + " did not print '" + text + "' within " + timeout + "; log:\n" + tail(40), e);
         }
-        throw new AssertionError(name + " did not print '" + text + "' within " + timeout + "; log:\n" + tail(40));
     }
 
     /**

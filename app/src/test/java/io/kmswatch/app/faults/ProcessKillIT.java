@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the restarted process, at most once, under the same idempotency key; anything else delivered twice
  * is a defect.
  */
+@Tag("system")
 @ExtendWith(EmbeddedKafkaExtension.class)
 class ProcessKillIT {
     private static final int INCIDENTS = 32;

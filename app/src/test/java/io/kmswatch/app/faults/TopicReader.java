@@ -28,6 +28,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** Reads the pipeline's topics from the outside, as an operator's consumer would. */
 final class TopicReader {
@@ -146,20 +148,15 @@ final class TopicReader {
             p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024));
             consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-            long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
-            List<TopicPartition> found = List.of();
-            while (found.isEmpty() && System.nanoTime() < deadline) {
-                found = consumer.partitionsFor(topic, READ_TIMEOUT).stream()
-                        .map(info -> new TopicPartition(topic, info.partition())).toList();
-                if (found.isEmpty()) {
-                    KmswatchProcess.sleep(Duration.ofMillis(200));
-                }
-            }
-            if (found.isEmpty()) {
+            try {
+                partitions = Awaitility.await("topic " + topic + " to appear").atMost(READ_TIMEOUT)
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> consumer.partitionsFor(topic, READ_TIMEOUT).stream()
+                                .map(info -> new TopicPartition(topic, info.partition())).toList(), found -> !found.isEmpty());
+            } catch (ConditionTimeoutException e) {
                 consumer.close();
-                throw new AssertionError("topic " + topic + " did not appear within " + READ_TIMEOUT);
+                throw new AssertionError("topic " + topic + " did not appear within " + READ_TIMEOUT, e);
             }
-            partitions = found;
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
         }

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The receiving end of the webhook sink, on loopback: a JDK {@code HttpServer} (no real webhook
@@ -102,14 +104,12 @@ final class WebhookReceiver implements AutoCloseable {
      * @return true when they did within the timeout
      */
     boolean awaitDeliveries(Predicate<List<Delivery>> condition, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.test(deliveries())) {
-                return true;
-            }
-            KmswatchProcess.sleep(Duration.ofMillis(200));
+        try {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> condition.test(deliveries()));
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return condition.test(deliveries());
     }
 
     @Override

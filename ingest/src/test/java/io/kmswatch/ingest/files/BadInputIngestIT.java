@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -156,20 +157,12 @@ class BadInputIngestIT {
      */
     private static List<ConsumerRecord<String, byte[]>> await(EmbeddedKafkaBroker kafka, String topic, int count,
                                                               Set<String> ids) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        List<ConsumerRecord<String, byte[]>> all = List.of();
-        while (System.nanoTime() < deadline) {
-            all = KafkaRecords.readAll(kafka.bootstrapServers(), topic);
-            Set<String> seen = all.stream().map(r -> KafkaRecords.header(r, Topics.HEADER_EVENT_ID))
-                    .collect(Collectors.toSet());
-            if (all.size() >= count && seen.containsAll(ids)) {
-                return all;
-            }
-            Thread.sleep(250);
-        }
-        assertThat(all).as("records on %s after %s", topic, WAIT).hasSizeGreaterThanOrEqualTo(count);
-        assertThat(all.stream().map(r -> KafkaRecords.header(r, Topics.HEADER_EVENT_ID))).containsAll(ids);
-        return all;
+        return Awaitility.await("records on " + topic).atMost(WAIT).pollInterval(Duration.ofMillis(250))
+                .until(() -> KafkaRecords.readAll(kafka.bootstrapServers(), topic), all -> {
+                    assertThat(all).as("records on %s", topic).hasSizeGreaterThanOrEqualTo(count);
+                    assertThat(all.stream().map(r -> KafkaRecords.header(r, Topics.HEADER_EVENT_ID))).containsAll(ids);
+                    return true;
+                });
     }
 
     /** Dates every file a minute back: a following source waits for files written in the last two seconds. */

@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -180,16 +181,9 @@ class LogFileSourceIT {
 
     private static void awaitIds(EmbeddedKafkaBroker kafka, IngestConfig config, Set<String> ids)
             throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        Set<String> seen = Set.of();
-        while (System.nanoTime() < deadline) {
-            seen = KafkaRecords.readAll(kafka.bootstrapServers(), config.topics().kmsEvents().name()).stream()
-                    .map(r -> KafkaRecords.header(r, Topics.HEADER_EVENT_ID)).collect(Collectors.toSet());
-            if (seen.equals(ids)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        assertThat(seen).as("eventIDs on kms-events").isEqualTo(ids);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(KafkaRecords.readAll(kafka.bootstrapServers(),
+                        config.topics().kmsEvents().name()).stream().map(r -> KafkaRecords.header(r, Topics.HEADER_EVENT_ID))
+                        .collect(Collectors.toSet())).as("eventIDs on kms-events").isEqualTo(ids));
     }
 }

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -205,10 +206,7 @@ class LookupEventsPollerIT {
     }
 
     private void awaitSent(List<String> ids) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline && !new java.util.HashSet<>(sentIds()).containsAll(ids)) {
-            Thread.sleep(200);
-        }
-        assertThat(sentIds()).containsAll(ids);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(sentIds()).containsAll(ids));
     }
 }

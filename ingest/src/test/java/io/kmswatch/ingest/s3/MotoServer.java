@@ -7,6 +7,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A {@code moto_server} (moto 5.2.1) on a free loopback port, started and stopped by the test. The
@@ -33,24 +35,23 @@ final class MotoServer implements AutoCloseable {
         Process p = new ProcessBuilder(exe, "-H", "127.0.0.1", "-p", String.valueOf(port))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         MotoServer server = new MotoServer(p, port, log);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("moto_server exited with " + p.exitValue() + ": " + Files.readString(log));
-            }
-            try {
-                HttpURLConnection c = (HttpURLConnection) URI.create(server.url() + "/").toURL().openConnection();
-                c.setConnectTimeout(500);
-                if (c.getResponseCode() == 200) {
-                    return server;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
+        try {
+            Awaitility.await("moto_server on port " + port).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+                    .until(() -> {
+                        if (!p.isAlive()) {
+                            throw new IllegalStateException("moto_server exited with " + p.exitValue() + ": "
+                                    + Files.readString(log));
+                        }
+                        HttpURLConnection c = (HttpURLConnection) URI.create(server.url() + "/").toURL().openConnection();
+                        c.setConnectTimeout(500);
+                        return c.getResponseCode() == 200;
+                    });
+            return server;
+        } catch (ConditionTimeoutException e) {
+            server.close();
+            throw new IllegalStateException("moto_server did not answer on port " + port + ": " + Files.readString(log), e);
         }
-        server.close();
-        throw new IllegalStateException("moto_server did not answer on port " + port + ": " + Files.readString(log));
     }
 
     String url() {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * so the queries (Grafana variables substituted) become recording rules of a generated file that
  * {@code promtool check rules} parses.
  */
-class DashboardQueriesTest {
+class DashboardQueriesIT {
     @TempDir
     Path dir;
 

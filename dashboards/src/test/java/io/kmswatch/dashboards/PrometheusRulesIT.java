@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The rules files pass promtool's lint and their unit tests, and every rule has a unit test. */
-class PrometheusRulesTest {
+class PrometheusRulesIT {
     static Stream<Path> rulesFiles() {
         return ModuleFiles.rulesFiles().stream();
     }
