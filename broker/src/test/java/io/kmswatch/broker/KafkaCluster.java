@@ -273,7 +273,8 @@ public final class KafkaCluster implements AutoCloseable {
     public void awaitBrokers(Collection<Integer> nodeIds) {
         java.util.concurrent.atomic.AtomicReference<Set<Integer>> listed = new java.util.concurrent.atomic.AtomicReference<>(Set.of());
         try {
-            Awaitility.await().atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(100))
+            // in this thread: callers hold this cluster's monitor, which admin() needs
+            Awaitility.await().pollInSameThread().atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(100))
                     .ignoreExceptionsInstanceOf(ExecutionException.class).ignoreExceptionsInstanceOf(TimeoutException.class)
                     .until(() -> {
                         listed.set(admin().describeCluster().nodes().get(5, TimeUnit.SECONDS).stream()

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -52,8 +53,11 @@ class KafkaClusterIT {
         String topic = "kms-events-" + UUID.randomUUID();
         String group = "detect-" + UUID.randomUUID();
         cluster.createTopics(3, topic);
-        assertThat(describe(topic).partitions())
-                .allSatisfy(partition -> assertThat(partition.replicas()).hasSize(3));
+        // the controller has the topic; the broker the admin asks learns it from the metadata log a moment later
+        Awaitility.await(topic + " described with 3 replicas").atMost(Duration.ofSeconds(30))
+                .ignoreExceptionsInstanceOf(ExecutionException.class)
+                .untilAsserted(() -> assertThat(describe(topic).partitions())
+                        .allSatisfy(partition -> assertThat(partition.replicas()).hasSize(3)));
         produce(cluster.bootstrapServers(), records(topic, "before", 10));
         assertThat(readAsGroup(cluster.bootstrapServers(), topic, group, 10)).hasSize(10);
 

@@ -172,14 +172,19 @@ class DetectAppIT {
         }
     }
 
-    /** Waits until the group {@code appId} is stable with two members that both hold partitions. */
+    /**
+     * Waits until the group {@code appId} is stable and both instances hold partitions. Each stream thread is a
+     * member, with client id {@code <appId>-<process id>-StreamThread-<n>-consumer}: the instances are the
+     * distinct process ids among the members that hold partitions.
+     */
     private static void awaitBothMembersAssigned(EmbeddedKafkaBroker kafka, String appId) {
         try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 kafka.bootstrapServers()))) {
-            await("two members of " + appId + ", each with partitions").atMost(Duration.ofSeconds(60)).until(() -> {
+            await("both instances of " + appId + " holding partitions").atMost(Duration.ofSeconds(60)).until(() -> {
                 ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(appId)).all().get().get(appId);
-                return g.groupState() == GroupState.STABLE && g.members().size() == 2
-                        && g.members().stream().noneMatch(m -> m.assignment().topicPartitions().isEmpty());
+                long instances = g.members().stream().filter(m -> !m.assignment().topicPartitions().isEmpty())
+                        .map(m -> m.clientId().replaceFirst("-StreamThread-\\d+-consumer$", "")).distinct().count();
+                return g.groupState() == GroupState.STABLE && instances == 2;
             });
         }
     }
@@ -296,7 +301,7 @@ class DetectAppIT {
             }
             try (KafkaConsumer<String, byte[]> c = committedReader(kafka, topics.kmsEventsRejected().name())) {
                 List<String> rejected = new ArrayList<>();
-                await("a rejected marker from every partition").atMost(Duration.ofSeconds(60)).until(() -> {
+                await("a rejected marker from every partition").pollInSameThread().atMost(Duration.ofSeconds(60)).until(() -> {
                     c.poll(Duration.ofMillis(200)).forEach(r -> rejected.add(new String(r.value(), StandardCharsets.UTF_8)));
                     return rejected.size() >= s.partitions();
                 });
