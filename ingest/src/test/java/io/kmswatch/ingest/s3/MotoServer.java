@@ -12,7 +12,7 @@ import java.time.Duration;
  * A {@code moto_server} (moto 5.2.1) on a free loopback port, started and stopped by the test. The
  * executable is {@code moto_server} on the PATH, or the {@code kmswatch.moto.server} system property.
  */
-final class MotoServer implements AutoCloseable {
+public final class MotoServer implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
@@ -23,7 +23,7 @@ final class MotoServer implements AutoCloseable {
         this.log = log;
     }
 
-    static MotoServer start() throws IOException, InterruptedException {
+    public static MotoServer start() throws IOException, InterruptedException {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -53,7 +53,7 @@ final class MotoServer implements AutoCloseable {
         throw new IllegalStateException("moto_server did not answer on port " + port + ": " + Files.readString(log));
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
