@@ -25,6 +25,27 @@ class KmswatchConfigTest {
     }
 
     @Test
+    void shouldBindAnSqsSourceWithTheEndpointItsQueueUrlNames(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("sqs.yaml"), """
+                sources:
+                  sqs:
+                    queues:
+                      - queueUrl: http://127.0.0.1:5000/123456789012/kms-events
+                      - {queueUrl: "https://sqs.eu-west-1.amazonaws.com/111122223333/trail", assumeRoleArn: "arn:aws:iam::111122223333:role/r"}
+                    waitTime: 5s
+                """);
+        KmswatchConfig c = ConfigFiles.load(f, KmswatchConfig.class);
+
+        assertThat(c.sources().sqs().queues()).hasSize(2);
+        assertThat(c.sources().sqs().queues().get(0).endpoint()).isEqualTo("http://127.0.0.1:5000");
+        assertThat(c.sources().sqs().queues().get(1).region()).isEqualTo("eu-west-1");
+        assertThat(c.sources().sqs().queues().get(1).endpoint()).isNull();
+        assertThat(c.sources().sqs().waitTime()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.sources().sqs().visibilityTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.sources().lookup()).isNull();
+    }
+
+    @Test
     void shouldUseDefaultsForAnEmptyFile(@TempDir Path dir) throws Exception {
         Path f = Files.writeString(dir.resolve("empty.yaml"), "");
         KmswatchConfig c = ConfigFiles.load(f, KmswatchConfig.class);

@@ -148,6 +148,18 @@ public final class KmsEmulator implements AutoCloseable {
         emitter.removeListener(listener);
     }
 
+    /**
+     * Subscribes to every S3-layout trail file written from now on.
+     *
+     * @throws EmulatorException when trail files are off (no {@code trailDir})
+     */
+    public void addTrailFileListener(io.kmswatch.emulator.trail.S3TrailWriter.FileListener listener) {
+        if (emitter.trailWriter() == null) {
+            throw new EmulatorException("trail files are off: set trailDir (--trail-dir) to deliver trail files");
+        }
+        emitter.trailWriter().addFileListener(listener);
+    }
+
     /** The emulator clock (event times, rotation and deletion dates follow it). */
     public EmulatorClock clock() {
         return clock;

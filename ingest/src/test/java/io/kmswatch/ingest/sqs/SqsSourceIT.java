@@ -8,13 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kmswatch.broker.EmbeddedKafkaBroker;
 import io.kmswatch.broker.EmbeddedKafkaExtension;
+import io.kmswatch.events.MotoServer;
 import io.kmswatch.events.Topics;
 import io.kmswatch.ingest.IngestConfig;
 import io.kmswatch.ingest.IngestService;
 import io.kmswatch.ingest.KafkaRecords;
 import io.kmswatch.ingest.LogFixtures;
 import io.kmswatch.ingest.SourcesConfig;
-import io.kmswatch.ingest.s3.MotoServer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;

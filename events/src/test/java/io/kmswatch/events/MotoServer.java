@@ -1,4 +1,4 @@
-package io.kmswatch.ingest.s3;
+package io.kmswatch.events;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
