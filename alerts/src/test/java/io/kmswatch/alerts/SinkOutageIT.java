@@ -386,7 +386,7 @@ class SinkOutageIT {
     }
 
     private LogCapture logs() {
-        LogCapture capture = new LogCapture(AlertDelivery.class);
+        LogCapture capture = new LogCapture(AlertDelivery.class, SinkWorker.class, DeadLetterPublisher.class);
         open.add(capture);
         return capture;
     }
