@@ -33,14 +33,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The delivery loop: consumes {@code kms-alerts} ({@code read_committed}) and hands each alert to
- * the {@link SinkWorker} of every sink it was routed to: each sink has its own thread, queue and
+ * the {@code SinkWorker} of every sink it was routed to: each sink has its own thread, queue and
  * circuit, so a slow or dead sink delays only itself; what a sink gives up on goes to
- * {@code kms-alerts-undeliverable} ({@link DeadLetterPublisher}). A sink that works but is
+ * {@code kms-alerts-undeliverable} ({@code DeadLetterPublisher}). A sink that works but is
  * {@code maxQueued} alerts behind pauses consumption until it catches up (back-pressure); a failing
  * sink sheds instead, so it never pauses the others.
  *
  * <p><b>Commits.</b> An offset is committed only when its alert has been accepted, or its dead
- * letter acknowledged by the broker, on every sink ({@link OffsetTracker}), so a crash or restart
+ * letter acknowledged by the broker, on every sink ({@code OffsetTracker}), so a crash or restart
  * re-delivers, never loses: delivery is at-least-once, and every sink passes the alert id on as
  * idempotency key. A sink's retry clock and circuit live in the process, so they start afresh after
  * a restart. Alerts routed to a sink this process does not have are dead-lettered. Unreadable
