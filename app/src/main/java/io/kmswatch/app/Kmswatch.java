@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             BrokerCommand.class,
             ParseCommand.class,
-            BenchCommand.class,
+            BenchSubcommand.class,
             EmulatorCommand.class,
             DemoCommand.class,
             RunCommand.class,

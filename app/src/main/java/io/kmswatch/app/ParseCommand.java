@@ -3,6 +3,7 @@ package io.kmswatch.app;
 import io.kmswatch.events.CloudTrailCodec;
 import io.kmswatch.events.CloudTrailEvent;
 import io.kmswatch.events.Rejected;
+import io.kmswatch.ingest.files.LogFiles;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ final class ParseCommand implements Callable<Integer> {
                 missing = true;
                 continue;
             }
-            codec.read(p, sink);
+            LogFiles.read(codec, p, sink);
         }
         out.flush();
         StringBuilder summary = new StringBuilder()

@@ -13,6 +13,7 @@ import io.kmswatch.events.Rejected;
 import io.kmswatch.ingest.IngestService;
 import io.kmswatch.ingest.IngestSummary;
 import io.kmswatch.ingest.files.FilesConfig;
+import io.kmswatch.ingest.files.LogFiles;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,7 +90,7 @@ final class ReplayCommand implements Callable<Integer> {
                 stats.rejected();
             }
         };
-        paths.forEach(p -> codec.read(p, sink));
+        paths.forEach(p -> LogFiles.read(codec, p, sink));
         if (stats.kmsRecords() + stats.otherRecords() == 0) {
             System.err.println("kmswatch replay: nothing could be read from " + paths + " (" + stats.rejectedCount()
                     + " inputs rejected; `kmswatch parse` shows why)");

@@ -1,5 +1,6 @@
 package io.kmswatch.app;
 
+import io.kmswatch.events.ControlRecords;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -7,19 +8,15 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Option;
 
 /**
  * At the end of a finite input, advances stream time so windows close and timers fire, as they would
- * have in a live pipeline that kept running: one tick per {@code kms-events} partition — a record with
- * no value (nothing a detection reads) whose timestamp is the last event time plus the horizon.
+ * have in a live pipeline that kept running: one settle tick ({@link ControlRecords#settleTick}) per
+ * {@code kms-events} partition, at the last event time plus the horizon.
  */
 final class Settle {
-    /** Header that marks a tick; the value is the reason. */
-    static final String HEADER = "kmswatch-control";
-
     @Option(names = "--settle", defaultValue = "31d", converter = DurationConverter.class,
             description = "After the input, advance stream time by this much so windows and timers settle "
                     + "(default ${DEFAULT-VALUE}: every deletion window; 0 turns it off).")
@@ -42,12 +39,10 @@ final class Settle {
         }
         Map<String, Object> props = new HashMap<>(pipeline.kafkaClientProperties());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
-        long timestamp = lastEventTime.plus(horizon).toEpochMilli();
+        Instant at = lastEventTime.plus(horizon);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int p = 0; p < partitions; p++) {
-                ProducerRecord<byte[], byte[]> tick = new ProducerRecord<>(topic, p, (Long) timestamp, (byte[]) null, (byte[]) null);
-                tick.headers().add(HEADER, "settle".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                producer.send(tick).get();
+                producer.send(ControlRecords.settleTick(topic, p, at)).get();
             }
         }
     }

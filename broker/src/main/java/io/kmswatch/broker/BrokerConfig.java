@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * How to run one KRaft node (combined broker and controller) of an {@link EmbeddedKafkaBroker},
- * a {@link ChildBroker} or a {@link KafkaCluster}.
+ * a {@code ChildBroker} or a {@code KafkaCluster} (test support in this module's test-jar).
  *
  * <p>Everything but {@code host} is optional, and the defaults describe a single-node cluster in
  * a temporary directory on free loopback ports:

@@ -106,7 +106,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Starts a broker; {@code guardExit} is false only in {@link BrokerMain}, the child JVM, where a
+     * Starts a broker; {@code guardExit} is false only in {@code BrokerMain} (test support), the child JVM, where a
      * fatal fault should terminate the process.
      */
     static EmbeddedKafkaBroker start(BrokerConfig config, boolean guardExit) {
@@ -389,7 +389,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         createTopics(admin(), bootstrapServers, topics);
     }
 
-    /** Creates topics through {@code admin}; shared with {@link KafkaCluster}. */
+    /** Creates topics through {@code admin}; shared with {@code KafkaCluster} (test support). */
     static void createTopics(Admin admin, String bootstrap, Collection<NewTopic> topics) {
         List<String> names = topics.stream().map(NewTopic::name).collect(Collectors.toList());
         long timeoutMs = ADMIN_CALL_TIMEOUT.toMillis();

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * unwinds the Kafka thread that hit the fault. The broker is then unhealthy and should be closed.
  *
  * <p>The procedures are JVM-wide statics in Kafka, hence the reference count. A child-JVM broker
- * ({@link BrokerMain}) never installs the guard: there, terminating the process is the right
+ * ({@code BrokerMain}, test support) never installs the guard: there, terminating the process is the right
  * reaction and the parent sees it.
  */
 final class ExitGuard {

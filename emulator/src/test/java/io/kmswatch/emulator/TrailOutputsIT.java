@@ -1,6 +1,7 @@
 package io.kmswatch.emulator;
 
 import io.kmswatch.events.CloudTrailCodec;
+import io.kmswatch.events.CodecFiles;
 import io.kmswatch.events.CloudTrailEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,14 +55,14 @@ class TrailOutputsIT {
         assertThat(files).singleElement().satisfies(f -> assertThat(trail.relativize(f).toString()).matches(
                 "AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/01/111122223333_CloudTrail_us-east-1_20260301T10\\d\\dZ_[A-Za-z0-9]{16}\\.json\\.gz"));
         CloudTrailCodec.Collected fromFile = new CloudTrailCodec.Collected();
-        new CloudTrailCodec().read(files.get(0), fromFile);
+        CodecFiles.read(new CloudTrailCodec(), files.get(0), fromFile);
         assertThat(fromFile.rejected).isEmpty();
         assertThat(fromFile.records).hasSize(emitted)
                 .extracting(CloudTrailEvent::eventName).containsExactly("CreateKey", "Encrypt", "DescribeKey");
         assertThat(fromFile.records.get(0).eventTime()).isBetween(Instant.parse("2026-03-01T10:00:00Z"),
                 Instant.parse("2026-03-01T10:05:00Z"));
         CloudTrailCodec.Collected fromAudit = new CloudTrailCodec.Collected();
-        new CloudTrailCodec().read(audit, fromAudit);
+        CodecFiles.read(new CloudTrailCodec(), audit, fromAudit);
         assertThat(fromAudit.rejected).isEmpty();
         assertThat(fromAudit.records).extracting(CloudTrailEvent::eventId)
                 .containsExactlyElementsOf(fromFile.records.stream().map(CloudTrailEvent::eventId).toList());

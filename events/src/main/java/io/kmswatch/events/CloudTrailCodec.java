@@ -13,14 +13,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -39,7 +32,8 @@ import java.util.zip.ZipInputStream;
  *   <li>bare JSON arrays; NDJSON (one record, envelope or event per line); a single record;</li>
  *   <li>zip archives of any of those.</li>
  * </ul>
- * Digest files ({@code CloudTrail-Digest}) are skipped. Every record keeps its exact original bytes.
+ * Digest files are recognised by their content and yield nothing (digest entries of an archive also by
+ * name); which files to read is the file sources' business. Every record keeps its exact original bytes.
  *
  * <p>Bad input never ends a read with an exception: a record that cannot be read becomes a
  * {@link Rejected} with its location and reason, and reading continues with the next record. Input
@@ -95,86 +89,14 @@ public final class CloudTrailCodec {
         this.inMemory = inMemory;
     }
 
-    /** True for CloudTrail digest (and Insight) files, which hold no management events. */
-    public static boolean isDigestPath(String name) {
-        return name.contains("CloudTrail-Digest") || name.contains("CloudTrail-Insight");
-    }
-
     /**
-     * Reads a file, or every regular file under a directory (sorted by path, digests skipped).
-     * An unreadable file becomes a rejection.
-     */
-    public ReadSummary read(Path path, Sink sink) {
-        if (Files.isDirectory(path)) {
-            ReadSummary total = new ReadSummary(path.toString(), Wrapper.UNKNOWN, 0, 0);
-            for (Path file : listFiles(path)) {
-                total = total.plus(read(file, sink));
-            }
-            return total;
-        }
-        String name = path.toString();
-        if (isDigestPath(name)) {
-            return new ReadSummary(name, Wrapper.DIGEST, 0, 0);
-        }
-        try (InputStream in = Files.newInputStream(path)) {
-            return read(in, name, sink);
-        } catch (IOException e) {
-            sink.rejected(new Rejected(name, "cannot open file: " + RecordParser.message(e), null));
-            return new ReadSummary(name, Wrapper.UNKNOWN, 0, 1);
-        }
-    }
-
-    /**
-     * Every regular file under a directory, sorted, without digest files and hidden ({@code .name}) files.
-     * A file or directory that vanishes while the directory is walked (a writer renaming its temporary file
-     * into place) is passed over: it was not there to be listed.
-     */
-    public static List<Path> listFiles(Path dir) {
-        List<Path> out = new ArrayList<>();
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    boolean regular = attrs.isRegularFile() || attrs.isSymbolicLink() && Files.isRegularFile(file);
-                    if (regular && !isDigestPath(file.toString())
-                            && !file.getFileName().toString().startsWith(".")) {
-                        out.add(file);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                    if (e instanceof NoSuchFileException && !file.equals(dir)) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    throw e;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                    if (e != null && !(e instanceof NoSuchFileException && !d.equals(dir))) {
-                        throw e;
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
-        }
-        out.sort(null);
-        return out;
-    }
-
-    /**
-     * Reads one stream (plain, gzip or zip; any wrapper). Does not close {@code in}.
+     * Reads one stream (plain, gzip or zip; any wrapper). Does not close {@code in}. Which files to read
+     * (directories, digest paths) is the caller's business (ingest's {@code LogFiles}); a digest read
+     * anyway is recognised by its content and yields nothing.
      *
-     * @param name used in locations and to recognise digest files
+     * @param name used in locations
      */
     public ReadSummary read(InputStream in, String name, Sink sink) {
-        if (isDigestPath(name)) {
-            return new ReadSummary(name, Wrapper.DIGEST, 0, 0);
-        }
         Counting counting = new Counting(sink);
         Wrapper wrapper;
         try {
@@ -207,13 +129,18 @@ public final class CloudTrailCodec {
         return readJson(in, name, sink);
     }
 
+    /** A digest or Insight file inside an archive: it holds no management events. */
+    private static boolean isDigestEntry(String entryName) {
+        return entryName.contains("CloudTrail-Digest") || entryName.contains("CloudTrail-Insight");
+    }
+
     private void readZip(InputStream in, String name, Counting sink) {
         try {
             ZipInputStream zip = new ZipInputStream(in);
             ZipEntry entry;
             while ((entry = zip.getNextEntry()) != null) {
                 String entryName = name + "!" + entry.getName();
-                if (entry.isDirectory() || isDigestPath(entryName) || entry.getName().startsWith("__MACOSX")) {
+                if (entry.isDirectory() || isDigestEntry(entry.getName()) || entry.getName().startsWith("__MACOSX")) {
                     continue;
                 }
                 try {

@@ -76,7 +76,7 @@ class BadInputCorpusTest {
         BadInputCorpus.writeAll(dir);
         CloudTrailCodec.Collected got = new CloudTrailCodec.Collected();
 
-        ReadSummary summary = codec.read(dir, got);
+        ReadSummary summary = CodecFiles.read(codec, dir, got);
 
         long expectedRejections = cases().stream().mapToLong(c -> c.rejections().size()).sum();
         long expectedRecords = cases().stream().filter(c -> !c.recordsMayBeAPrefix())

@@ -11,7 +11,7 @@ class DatasetsSharedDataTest {
 
     private CloudTrailCodec.Collected read(Path p) {
         CloudTrailCodec.Collected c = new CloudTrailCodec.Collected();
-        codec.read(p, c);
+        CodecFiles.read(codec, p, c);
         return c;
     }
 

@@ -30,7 +30,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * kms-events (key: key ARN; timestamp: eventTime)
- *   → settle ticks (null values) split off: they advance stream time only; through the repartition
+ *   → settle ticks (control header kmswatch-control: settle) split off: they advance stream time only; through the repartition
  *     they reach every partition, where the per-principal rules settle once all have arrived ({@link SettleTicks})
  *   → dedup by eventID → key inventory (facts before each event)
  *       → per-key detections (no repartition: the input is keyed by key ARN)
@@ -101,12 +101,14 @@ public final class DetectionTopology {
         KStream<String, CloudTrailEvent> input = builder.stream(topics.kmsEvents().name(),
                 Consumed.with(Serdes.String(), new CloudTrailEventSerde())
                         .withTimestampExtractor(new EventTimeExtractor()).withName("kms-events"));
-        // A null value is a settle tick, not an event: reading it already advanced this task's stream time
-        // (and fired its stream-time punctuators); it must reach no dedup, inventory, detection or metric.
-        // The per-principal side settles separately, once every input partition's tick came through the
-        // repartition (SettleTicks).
-        KStream<String, CloudTrailEvent> ticks = input.filter((k, e) -> SettleTicks.isTick(e), Named.as("settle-ticks"));
-        KStream<String, CloudTrailEvent> events = input.filter((k, e) -> !SettleTicks.isTick(e), Named.as("events"))
+        // A settle tick (ControlRecords: known by its control header, not by its missing value) is not an
+        // event: reading it already advanced this task's stream time (and fired its stream-time punctuators);
+        // it must reach no dedup, inventory, detection or metric. The per-principal side settles separately,
+        // once every input partition's tick came through the repartition (SettleTicks).
+        KStream<String, CloudTrailEvent> ticks = input.processValues(
+                () -> new SettleTicks.Split(SettleTicks.Side.TICKS, metrics), Named.as("settle-ticks"));
+        KStream<String, CloudTrailEvent> events = input.processValues(
+                        () -> new SettleTicks.Split(SettleTicks.Side.EVENTS, metrics), Named.as("events"))
                 .process(() -> new TimedForward<String, CloudTrailEvent>(metrics), Named.as("time-by-key"));
         KStream<String, CloudTrailEvent> unique = events.process(
                 () -> new DedupProcessor(config.dedupRetention(), metrics), Named.as("dedup"), DedupProcessor.STORE);

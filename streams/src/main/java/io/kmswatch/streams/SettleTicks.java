@@ -1,6 +1,7 @@
 package io.kmswatch.streams;
 
 import io.kmswatch.events.CloudTrailEvent;
+import io.kmswatch.events.ControlRecords;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,15 +13,20 @@ import java.util.stream.IntStream;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Settle ticks: a {@code kms-events} record with no value (in practice the one {@code kmswatch replay} writes
- * to every partition after a finite input, header {@code kmswatch-control: settle}, timestamp = last event
- * time + horizon). A tick is not an event: it only advances stream time, so windows close and stream-time
- * punctuators (key-deletion-pending, the novelty decisions) fire as they would have in a live pipeline.
+ * Settle ticks: the control records of {@code kms-events} whose contract {@link ControlRecords} states
+ * (header {@code kmswatch-control: settle}, no value, timestamp = last event time + horizon, one per
+ * partition, written by {@code kmswatch replay} and {@code evaluate} after a finite input). A tick is
+ * recognised by that header only ({@link Split}); a record without it is never a tick. A tick is not an
+ * event: it only advances stream time, so windows close and stream-time punctuators (key-deletion-pending,
+ * the novelty decisions) fire as they would have in a live pipeline.
  *
  * <p>For the per-key processors reading the tick is enough: it advances the task's stream time after
  * every event of its partition. The per-principal processors get their events through the repartition
@@ -54,7 +60,51 @@ final class SettleTicks {
     private SettleTicks() {
     }
 
-    static boolean isTick(Object value) {
+    /** Which of the input's two streams {@link Split} feeds. */
+    enum Side {
+        /** Settle ticks, recognised by their control header, passed on without a value. */
+        TICKS,
+        /**
+         * Events: records without a control header and with a value. A control record of another kind is
+         * neither; a record with neither a control header nor a value is counted as skipped ({@code no_value}).
+         */
+        EVENTS
+    }
+
+    /** Input side: passes on the records of one {@link Side} of {@code kms-events}. */
+    static final class Split implements FixedKeyProcessor<String, CloudTrailEvent, CloudTrailEvent> {
+        private final Side side;
+        private final StreamsMetrics metrics;
+        private FixedKeyProcessorContext<String, CloudTrailEvent> context;
+
+        Split(Side side, StreamsMetrics metrics) {
+            this.side = side;
+            this.metrics = metrics;
+        }
+
+        @Override
+        public void init(FixedKeyProcessorContext<String, CloudTrailEvent> ctx) {
+            this.context = ctx;
+        }
+
+        @Override
+        public void process(FixedKeyRecord<String, CloudTrailEvent> record) {
+            if (side == Side.TICKS) {
+                if (ControlRecords.isSettleTick(record.headers())) {
+                    context.forward(record.withValue(null));
+                }
+            } else if (!ControlRecords.isControl(record.headers())) {
+                if (record.value() != null) {
+                    context.forward(record);
+                } else {
+                    metrics.skipped(StreamsMetrics.NO_VALUE);
+                }
+            }
+        }
+    }
+
+    /** Whether a record inside the topology (past {@link Split}) is a tick: ticks alone travel without a value. */
+    private static boolean isTick(CloudTrailEvent value) {
         return value == null;
     }
 

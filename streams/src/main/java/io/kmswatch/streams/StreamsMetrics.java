@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code kmswatch.streams.detections{detection,severity}}: detection records written</li>
  *   <li>{@code kmswatch.streams.duplicates}: records dropped because their eventID was already seen</li>
  *   <li>{@code kmswatch.streams.late{stage}}: records dropped as later than the grace or the dedup retention</li>
- *   <li>{@code kmswatch.streams.records.skipped{reason}}: values that could not be read, sent to kms-events-rejected</li>
+ *   <li>{@code kmswatch.streams.records.skipped{reason}}: values that could not be read, sent to kms-events-rejected;
+ *       {@code no_value}: records with neither a value nor a control header (nothing to keep)</li>
  *   <li>{@code kmswatch.streams.keys{state}}, {@code kmswatch.streams.keys.without.rotation},
  *       {@code kmswatch.streams.keys.pending.deletion}, {@code kmswatch.streams.keys.soonest.deletion}:
  *       the key inventory held by this process's tasks</li>
@@ -63,7 +64,9 @@ public final class StreamsMetrics implements MeterBinder {
     public static final List<String> LATE_STAGES = List.of("dedup", "decrypt-spike", "access-denied-burst",
             "key-unusable-failures", "cross-account-key-use", "external-key-encryption");
     /** Skip reasons known in advance ({@code kmswatch.streams.records.skipped{reason}}). */
-    public static final List<String> SKIP_REASONS = List.of("unreadable", "not_valid_json", "processing_error");
+    public static final List<String> SKIP_REASONS = List.of("unreadable", "not_valid_json", "processing_error", "no_value");
+    /** Skip reason of a kms-events record with neither a value nor a control header: nothing to read or keep. */
+    public static final String NO_VALUE = "no_value";
     /** Distinct key ids labelled in {@code kmswatch.streams.key.decrypts} before the rest count as {@code other}. */
     public static final int MAX_KEY_IDS = 50;
     /** Error codes labelled in {@code kmswatch.streams.errors}; any other code counts as {@code other}. */

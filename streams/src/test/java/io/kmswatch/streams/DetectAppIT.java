@@ -10,6 +10,7 @@ import io.kmswatch.broker.EmbeddedKafkaBroker;
 import io.kmswatch.broker.EmbeddedKafkaExtension;
 import io.kmswatch.events.CloudTrailEvent;
 import io.kmswatch.events.CloudTrailEventSerde;
+import io.kmswatch.events.ControlRecords;
 import io.kmswatch.events.Detection;
 import io.kmswatch.events.Topics;
 import java.io.BufferedReader;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -256,10 +258,9 @@ class DetectAppIT {
             send(producer, topics.kmsEvents().name(), events);
             long tickAt = T0.plus(Duration.ofDays(2 + 31)).toEpochMilli();
             for (int p = 0; p < s.partitions(); p++) {
-                ProducerRecord<String, byte[]> tick = new ProducerRecord<>(topics.kmsEvents().name(), p, (Long) tickAt,
-                        (String) null, (byte[]) null);
-                tick.headers().add("kmswatch-control", "settle".getBytes(StandardCharsets.UTF_8));
-                producer.send(tick).get(10, TimeUnit.SECONDS);
+                var tick = ControlRecords.settleTick(topics.kmsEvents().name(), p, Instant.ofEpochMilli(tickAt));
+                producer.send(new ProducerRecord<>(tick.topic(), tick.partition(), tick.timestamp(), (String) null,
+                        (byte[]) null, tick.headers())).get(10, TimeUnit.SECONDS);
             }
             int expected = principals.size() + 1;
             try (KafkaConsumer<String, byte[]> c = committedReader(kafka, topics.kmsDetections().name())) {

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kmswatch.events.CloudTrailEvent;
 import io.kmswatch.events.CloudTrailEventSerde;
+import io.kmswatch.events.ControlRecords;
 import io.kmswatch.events.Detection;
 import io.kmswatch.events.Topics;
 import io.micrometer.core.instrument.Meter;
@@ -73,9 +74,7 @@ class DetectionTopologyTest {
 
     /** What {@code kmswatch replay} writes to each partition at the end: no key, no value, a control header. */
     private void tick(java.time.Instant at) {
-        org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-        headers.add("kmswatch-control", "settle".getBytes(StandardCharsets.UTF_8));
-        raw.pipeInput(new TestRecord<>(null, (byte[]) null, headers, at));
+        raw.pipeInput(new TestRecord<>(null, (byte[]) null, ControlRecords.settleTick("t.kms-events", 0, at).headers(), at));
     }
 
     private double count(String name, String... tags) {
@@ -180,6 +179,21 @@ class DetectionTopologyTest {
                     assertThat(d.resolves()).isFalse();
                 });
         assertThat(rejected.readValuesToList()).isEmpty();
+    }
+
+    @Test
+    void shouldNotTakeARecordWithoutValueOrControlHeaderForATick() {
+        pipe(scheduleKeyDeletion(30).at(T0).build());
+        raw.pipeInput(new TestRecord<>(null, (byte[]) null, new org.apache.kafka.common.header.internals.RecordHeaders(),
+                T0.plus(31, ChronoUnit.DAYS)));
+        raw.pipeInput(new TestRecord<>(null, (byte[]) null, new org.apache.kafka.common.header.internals.RecordHeaders()
+                .add(ControlRecords.HEADER, "something-else".getBytes(StandardCharsets.UTF_8)), T0.plus(32, ChronoUnit.DAYS)));
+        assertThat(out.readValuesToList()).noneMatch(d -> d.detection().equals("key-deletion-pending"));
+        assertThat(count("kmswatch.streams.records.skipped", "reason", StreamsMetrics.NO_VALUE)).isEqualTo(1);
+        assertThat(rejected.readValuesToList()).isEmpty();
+        // the tick itself, known by its header, settles the same deletion window
+        tick(T0.plus(31, ChronoUnit.DAYS));
+        assertThat(out.readValuesToList()).anyMatch(d -> d.detection().equals("key-deletion-pending"));
     }
 
     @Test

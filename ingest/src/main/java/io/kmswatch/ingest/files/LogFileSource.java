@@ -157,7 +157,7 @@ public final class LogFileSource implements IngestSource {
             List<Path> files;
             if (Files.isDirectory(root)) {
                 try {
-                    files = CloudTrailCodec.listFiles(root);
+                    files = LogFiles.listFiles(root);
                 } catch (java.io.UncheckedIOException e) {
                     if (!config.follow()) {
                         throw e;
@@ -169,7 +169,7 @@ public final class LogFileSource implements IngestSource {
                     continue;
                 }
             } else if (Files.isRegularFile(root)) {
-                files = CloudTrailCodec.isDigestPath(root.toString()) ? List.of() : List.of(root);
+                files = LogFiles.isDigestPath(root.toString()) ? List.of() : List.of(root);
             } else {
                 if (first) {
                     LOG.warn("log file source: {} does not exist (yet)", root);
@@ -218,7 +218,7 @@ public final class LogFileSource implements IngestSource {
         long finalSize = size;
         AckCounter counter = new AckCounter(() -> completed.add(new Done(file, finalSize)));
         PublishingSink sink = new PublishingSink(publisher, counter);
-        codec.read(file, sink);
+        LogFiles.read(codec, file, sink);
         counter.readFinished();
         counts.incrementAndGet(0);
         counts.addAndGet(2, sink.records());

@@ -6,6 +6,7 @@ import io.kmswatch.ingest.EventPublisher;
 import io.kmswatch.ingest.IngestMetrics;
 import io.kmswatch.ingest.IngestSource;
 import io.kmswatch.ingest.IngestSummary;
+import io.kmswatch.ingest.files.LogFiles;
 import io.kmswatch.ingest.internal.AckCounter;
 import io.kmswatch.ingest.internal.AwsClients;
 import io.kmswatch.ingest.internal.CheckpointJson;
@@ -201,7 +202,7 @@ public final class S3LogSource implements IngestSource {
                     if (isStopped()) {
                         break outer;
                     }
-                    if (o.key().endsWith("/") || CloudTrailCodec.isDigestPath(o.key())) {
+                    if (o.key().endsWith("/") || LogFiles.isDigestPath(o.key())) {
                         AtomicBoolean skip = new AtomicBoolean(true);
                         inFlight.add(new Pending(o.key(), skip));
                         continue;

@@ -69,7 +69,7 @@ class LogFileSourceIT {
         Path truncated = write(tree.resolve(deliveryKey("111122223333", "us-east-1", T.plusSeconds(300),
                 "BBBBBBBBBBBBBBBB")), cut);
         CloudTrailCodec.Collected readable = new CloudTrailCodec.Collected();
-        new CloudTrailCodec().read(truncated, readable);
+        LogFiles.read(new CloudTrailCodec(), truncated, readable);
         assertThat(readable.records).isNotEmpty().hasSizeLessThan(40);
         readable.records.forEach(e -> expected.add(e.eventId()));
 

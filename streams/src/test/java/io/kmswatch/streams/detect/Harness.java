@@ -96,10 +96,8 @@ final class Harness implements AutoCloseable {
 
     /** A settle tick as {@code kmswatch replay} writes it: no key, no value, a control header, timestamp {@code at}. */
     Harness tick(Instant at) {
-        org.apache.kafka.common.header.internals.RecordHeaders headers =
-                new org.apache.kafka.common.header.internals.RecordHeaders();
-        headers.add("kmswatch-control", "settle".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        rawInput.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(null, (byte[]) null, headers, at));
+        var tick = io.kmswatch.events.ControlRecords.settleTick("kms-events", 0, at);
+        rawInput.pipeInput(new org.apache.kafka.streams.test.TestRecord<>(null, (byte[]) null, tick.headers(), at));
         return this;
     }
 

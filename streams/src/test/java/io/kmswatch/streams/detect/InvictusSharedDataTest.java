@@ -24,7 +24,7 @@ class InvictusSharedDataTest {
         Path dir = VectorsSharedDataTest.sharedDir().resolve("datasets/invictus-ir__aws_dataset/CloudTrail");
         List<CloudTrailEvent> events = new ArrayList<>();
         List<Rejected> rejected = new ArrayList<>();
-        new CloudTrailCodec().read(dir, new CloudTrailCodec.Sink() {
+        io.kmswatch.events.CodecFiles.read(new CloudTrailCodec(), dir, new CloudTrailCodec.Sink() {
             @Override
             public void record(CloudTrailEvent event, String location) {
                 events.add(event);

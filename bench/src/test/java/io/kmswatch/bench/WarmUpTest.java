@@ -1,4 +1,4 @@
-package io.kmswatch.events.bench;
+package io.kmswatch.bench;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;

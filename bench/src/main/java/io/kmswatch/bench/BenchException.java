@@ -1,4 +1,4 @@
-package io.kmswatch.app.bench;
+package io.kmswatch.bench;
 
 /** A benchmark could not run or did not finish (the broker, a child process or a tool failed). */
 public final class BenchException extends RuntimeException {

@@ -1,9 +1,6 @@
-package io.kmswatch.app.bench;
+package io.kmswatch.bench;
 
 import io.kmswatch.events.TopicSetup;
-import io.kmswatch.events.bench.Measurement;
-import io.kmswatch.events.bench.SteadyRate;
-import io.kmswatch.events.bench.WarmUp;
 import io.kmswatch.streams.DetectApp;
 import io.kmswatch.streams.DetectionsConfig;
 import io.kmswatch.streams.StreamsMetrics;
@@ -39,7 +36,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * detect} uses by default) on a broker, beside the broker's raw consume+produce rate of the same records.
  * Throughput runs drain a pre-filled {@code kms-events} backlog with a fresh application id each time;
  * latency runs feed a steady rate and time DisableKey events to their key-disabled detection.
- * Moved here from the streams module's manual {@code DetectThroughput} main.
+ * {@code kmswatch bench --only detect} runs it.
  */
 public final class DetectBenchmark {
     /** Event time of the first backlog record. */

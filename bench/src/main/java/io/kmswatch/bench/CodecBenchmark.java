@@ -1,10 +1,11 @@
-package io.kmswatch.events.bench;
+package io.kmswatch.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kmswatch.events.CloudTrailCodec;
 import io.kmswatch.events.CloudTrailEvent;
 import io.kmswatch.events.Json;
 import io.kmswatch.events.Rejected;
+import io.kmswatch.ingest.files.LogFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,7 +32,7 @@ public final class CodecBenchmark {
     public CodecBenchmark(List<Path> inputs) {
         List<byte[]> loaded = new ArrayList<>();
         for (Path p : inputs) {
-            for (Path f : Files.isDirectory(p) ? CloudTrailCodec.listFiles(p) : List.of(p)) {
+            for (Path f : Files.isDirectory(p) ? LogFiles.listFiles(p) : List.of(p)) {
                 try {
                     loaded.add(Files.readAllBytes(f));
                 } catch (IOException e) {

@@ -1,4 +1,4 @@
-package io.kmswatch.app.bench;
+package io.kmswatch.bench;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -31,10 +31,10 @@ public final class MemoryBenchmark {
     private MemoryBenchmark() {
     }
 
-    /** Runs {@code kmswatch demo --duration <duration>} and samples its RSS every second. */
-    public static Rss demo(Duration duration, Path workDir) {
+    /** Runs {@code kmswatch demo --duration <duration>} from {@code jar} and samples its RSS every second. */
+    public static Rss demo(Duration duration, Path workDir, Path jar) {
         List<String> cmd = java();
-        cmd.addAll(List.of("-jar", jar().toString(), "demo", "--duration", duration.toSeconds() + "s",
+        cmd.addAll(List.of("-jar", jar.toString(), "demo", "--duration", duration.toSeconds() + "s",
                 "--metrics-port", "0", "--emulator-port", "0"));
         try {
             Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
@@ -70,10 +70,10 @@ public final class MemoryBenchmark {
      * i mod keys, event time T0 + i × one hour ÷ events), sampled until it has processed them all and for
      * 10 s after.
      */
-    public static Rss detectState(String bootstrap, int keys, int principals, int events, Path workDir) {
+    public static Rss detectState(String bootstrap, int keys, int principals, int events, Path workDir, Path jar) {
         String prefix = "mem" + DetectBenchmark.shortId() + ".";
         List<String> cmd = java();
-        cmd.addAll(List.of("-cp", jar().toString(), DetectStateChild.class.getName(), bootstrap, prefix,
+        cmd.addAll(List.of("-cp", jar.toString(), DetectStateChild.class.getName(), bootstrap, prefix,
                 workDir.resolve("detect-state").toString()));
         try {
             Process p = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectError(workDir.resolve("detect.log").toFile())
@@ -189,10 +189,14 @@ public final class MemoryBenchmark {
         return cmd;
     }
 
-    /** The kmswatch jar this code runs from. */
-    static Path jar() {
+    /**
+     * The jar {@code type} was loaded from.
+     *
+     * @throws BenchException when it was loaded from a directory (a build tree), not a jar
+     */
+    public static Path jarOf(Class<?> type) {
         try {
-            Path p = Path.of(MemoryBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path p = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
             if (!Files.isRegularFile(p)) {
                 throw new BenchException("the memory benchmarks need the built jar (run from app/target/kmswatch.jar), not " + p);
             }

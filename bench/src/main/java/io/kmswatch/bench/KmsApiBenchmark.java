@@ -1,9 +1,7 @@
-package io.kmswatch.app.bench;
+package io.kmswatch.bench;
 
 import io.kmswatch.emulator.EmulatorConfig;
 import io.kmswatch.emulator.KmsEmulator;
-import io.kmswatch.events.bench.Measurement;
-import io.kmswatch.events.bench.WarmUp;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

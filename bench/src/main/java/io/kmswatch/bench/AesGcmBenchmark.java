@@ -1,7 +1,6 @@
-package io.kmswatch.app.bench;
+package io.kmswatch.bench;
 
 import io.kmswatch.emulator.crypto.AesGcmAead;
-import io.kmswatch.events.bench.Measurement;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;

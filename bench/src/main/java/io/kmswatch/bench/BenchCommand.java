@@ -1,17 +1,8 @@
-package io.kmswatch.app;
+package io.kmswatch.bench;
 
-import io.kmswatch.app.bench.AesGcmBenchmark;
-import io.kmswatch.app.bench.DetectBenchmark;
-import io.kmswatch.app.bench.KmsApiBenchmark;
-import io.kmswatch.app.bench.MemoryBenchmark;
-import io.kmswatch.app.bench.Percentiles;
 import io.kmswatch.broker.EmbeddedKafkaBroker;
 import io.kmswatch.events.Json;
-import io.kmswatch.ingest.bench.ReplayBenchmark;
 import java.time.Duration;
-import io.kmswatch.events.bench.CodecBenchmark;
-import io.kmswatch.events.bench.Measurement;
-import io.kmswatch.events.bench.SteadyRate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -24,10 +15,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code kmswatch bench}: every figure beside a reference measured in the same run (medians of
  * several runs with their min–max spread, and the ratio ours ÷ reference).
+ *
+ * <p>The launcher registers a subclass as its {@code bench} subcommand; the subclass adds the
+ * launcher's version provider and names the application jar the memory benchmarks run as child
+ * processes ({@link #applicationJar()}).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark kmswatch on this machine, each figure beside its reference measured in the same run.")
-final class BenchCommand implements Callable<Integer> {
+public class BenchCommand implements Callable<Integer> {
     static final Path DEFAULT_CODEC_INPUT = Path.of("../shared/datasets/invictus-ir__aws_dataset/CloudTrail");
 
     @Option(names = "--json", description = "Print one JSON object with every figure.")
@@ -51,6 +46,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--readers", paramLabel = "N",
             description = "Parallel file readers of the replay benchmark (to try settings; default: the files source default).")
     Integer readers;
+
+    /**
+     * The application jar that runs {@code kmswatch demo} (and, through its manifest class path, the
+     * detect child) for the memory benchmarks; the launcher's subclass names it.
+     *
+     * @throws BenchException when no launcher named it
+     */
+    protected Path applicationJar() {
+        throw new BenchException("the memory benchmarks run the kmswatch jar as a child process: run them with `kmswatch bench`");
+    }
 
     private boolean runs(String part) {
         if (only == null || only.isEmpty()) {
@@ -273,7 +278,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void detectMemory(Map<String, Object> figures, EmbeddedKafkaBroker broker, Path work) {
-        MemoryBenchmark.Rss r = MemoryBenchmark.detectState(broker.bootstrapServers(), 10_000, 100_000, 200_000, work);
+        MemoryBenchmark.Rss r = MemoryBenchmark.detectState(broker.bootstrapServers(), 10_000, 100_000, 200_000, work, applicationJar());
         figures.put("detectStatePeakRssMiB", Math.round(r.peakMiB()));
         figures.put("detectIdleRssMiB", Math.round(r.idleMiB()));
         figures.put("detectLiveHeapMiB", Math.round(r.liveHeapMiB()));
@@ -284,7 +289,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private void demoMemory(Map<String, Object> figures, Path work) {
         Duration d = quick ? Duration.ofMinutes(2) : Duration.ofMinutes(10);
-        MemoryBenchmark.Rss r = MemoryBenchmark.demo(d, work);
+        MemoryBenchmark.Rss r = MemoryBenchmark.demo(d, work, applicationJar());
         figures.put("demoPeakRssMiB", Math.round(r.peakMiB()));
         figures.put("demoMinutes", d.toMinutes());
         section("6a. Peak RSS of demo over " + d.toMinutes() + " minutes" + (quick ? " (quick mode: the target is stated for ten; the full mode runs them)" : ""));

@@ -1,4 +1,4 @@
-package io.kmswatch.events.bench;
+package io.kmswatch.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

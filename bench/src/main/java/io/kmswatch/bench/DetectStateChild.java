@@ -1,4 +1,4 @@
-package io.kmswatch.app.bench;
+package io.kmswatch.bench;
 
 import io.kmswatch.streams.DetectApp;
 import io.kmswatch.streams.DetectionsConfig;

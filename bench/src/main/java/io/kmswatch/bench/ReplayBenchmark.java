@@ -1,11 +1,9 @@
-package io.kmswatch.ingest.bench;
+package io.kmswatch.bench;
 
 import io.kmswatch.events.CloudTrailCodec;
 import io.kmswatch.events.CloudTrailEvent;
 import io.kmswatch.events.Rejected;
 import io.kmswatch.events.Topics;
-import io.kmswatch.events.bench.Measurement;
-import io.kmswatch.events.bench.WarmUp;
 import io.kmswatch.ingest.EventPublisher;
 import io.kmswatch.ingest.IngestConfig;
 import io.kmswatch.ingest.IngestException;
@@ -13,6 +11,7 @@ import io.kmswatch.ingest.IngestService;
 import io.kmswatch.ingest.IngestSummary;
 import io.kmswatch.ingest.IngestTopics;
 import io.kmswatch.ingest.files.FilesConfig;
+import io.kmswatch.ingest.files.LogFiles;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -163,7 +162,7 @@ public final class ReplayBenchmark {
     public Result run(Map<String, ?> kafka, int runs, Duration maxWarmUp) {
         List<Path> files = new ArrayList<>();
         for (Path p : inputs) {
-            files.addAll(Files.isDirectory(p) ? CloudTrailCodec.listFiles(p) : List.of(p));
+            files.addAll(Files.isDirectory(p) ? LogFiles.listFiles(p) : List.of(p));
         }
         List<ProducerRecord<String, byte[]>> records = load(files);
         long bytes = records.stream().mapToLong(r -> r.value().length).sum();
@@ -262,7 +261,7 @@ public final class ReplayBenchmark {
         List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
         CloudTrailCodec codec = new CloudTrailCodec();
         for (Path f : files) {
-            codec.read(f, new CloudTrailCodec.Sink() {
+            LogFiles.read(codec, f, new CloudTrailCodec.Sink() {
                 @Override
                 public void record(CloudTrailEvent e, String location) {
                     RecordHeaders headers = new RecordHeaders();

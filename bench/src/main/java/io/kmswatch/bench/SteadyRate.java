@@ -1,4 +1,4 @@
-package io.kmswatch.events.bench;
+package io.kmswatch.bench;
 
 /**
  * The rate of a drain once it is under way: items per second from the moment the first {@code skip} share of

@@ -1,5 +1,9 @@
-package io.kmswatch.events;
+package io.kmswatch.ingest.files;
 
+import io.kmswatch.events.CloudTrailCodec;
+import io.kmswatch.events.CloudTrailEvent;
+import io.kmswatch.events.CloudTrailFixtures;
+import io.kmswatch.events.ReadSummary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ListFilesTest {
+class LogFilesTest {
+    private static final String RECORD = CloudTrailFixtures.decrypt().eventId("id-a").build().rawJson();
+
     @TempDir
     Path dir;
 
@@ -24,8 +30,28 @@ class ListFilesTest {
         Files.writeString(dir.resolve("b/CloudTrail-Digest/d.json.gz"), "x");
         Files.createSymbolicLink(dir.resolve("c-link.json"), dir.resolve("a.json"));
 
-        assertThat(CloudTrailCodec.listFiles(dir)).containsExactly(dir.resolve("a.json"), dir.resolve("b/2.json.gz"),
+        assertThat(LogFiles.listFiles(dir)).containsExactly(dir.resolve("a.json"), dir.resolve("b/2.json.gz"),
                 dir.resolve("c-link.json"));
+    }
+
+    @Test
+    void shouldReadADirectorySkippingDigestFilesByPathAndRejectAFileThatCannotBeOpened() throws IOException {
+        Path digestDir = Files.createDirectories(dir.resolve("AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2024/03/01"));
+        // a digest path is passed over whatever it holds (here: a readable log file)
+        Files.writeString(digestDir.resolve("d.json"), "{\"Records\":[" + RECORD.replace("id-a", "id-digest") + "]}");
+        Path logDir = Files.createDirectories(dir.resolve("AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/01"));
+        Files.writeString(logDir.resolve("l.json"), "{\"Records\":[" + RECORD + "]}");
+
+        CloudTrailCodec.Collected c = new CloudTrailCodec.Collected();
+        ReadSummary s = LogFiles.read(new CloudTrailCodec(), dir, c);
+        assertThat(c.records).extracting(CloudTrailEvent::eventId).containsExactly("id-a");
+        assertThat(c.rejected).isEmpty();
+        assertThat(s.records()).isEqualTo(1);
+
+        CloudTrailCodec.Collected missing = new CloudTrailCodec.Collected();
+        LogFiles.read(new CloudTrailCodec(), dir.resolve("gone.json"), missing);
+        assertThat(missing.rejected).singleElement()
+                .satisfies(r -> assertThat(r.reason()).startsWith("cannot open file: NoSuchFileException"));
     }
 
     /**
@@ -52,7 +78,7 @@ class ListFilesTest {
         writer.start();
         try {
             for (int i = 0; i < 3_000; i++) {
-                List<Path> files = CloudTrailCodec.listFiles(dir);
+                List<Path> files = LogFiles.listFiles(dir);
                 assertThat(files).noneMatch(p -> p.getFileName().toString().startsWith("."));
             }
         } finally {
