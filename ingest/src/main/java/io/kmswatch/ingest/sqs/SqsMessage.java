@@ -3,7 +3,7 @@ package io.kmswatch.ingest.sqs;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kmswatch.events.CloudTrailCodec;
+import io.kmswatch.ingest.files.LogFiles;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -131,7 +131,7 @@ public sealed interface SqsMessage {
             if (!k.isTextual() || k.asText().isEmpty()) {
                 return new Invalid("CloudTrail notification with an s3ObjectKey that is not a string");
             }
-            if (CloudTrailCodec.isDigestPath(k.asText())) {
+            if (LogFiles.isDigestPath(k.asText())) {
                 passed++;
             } else {
                 out.add(new S3Ref(bucket, k.asText()));
@@ -153,7 +153,7 @@ public sealed interface SqsMessage {
             }
             // keys arrive URL-encoded, a space as '+'
             String decoded = URLDecoder.decode(key, StandardCharsets.UTF_8);
-            if (!name.startsWith("ObjectCreated:") || CloudTrailCodec.isDigestPath(decoded) || decoded.endsWith("/")) {
+            if (!name.startsWith("ObjectCreated:") || LogFiles.isDigestPath(decoded) || decoded.endsWith("/")) {
                 passed++;
             } else {
                 out.add(new S3Ref(bucket, decoded));
