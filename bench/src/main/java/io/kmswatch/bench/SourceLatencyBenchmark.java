@@ -143,7 +143,7 @@ public final class SourceLatencyBenchmark {
                 open.add(sqs);
                 open.add(s3);
             }
-            String name = prefix.replace(".", "");
+            String name = prefix.replace(".", "").toLowerCase(java.util.Locale.ROOT);
             switch (route) {
                 case "emulatorFeed" -> {
                     EmulatorFeed feed = IngestService.emulatorFeed(ingest, Map.of(), registry);

@@ -207,6 +207,52 @@ class SqsSourceIT {
     }
 
     @Test
+    void shouldKeepALargeFileHiddenWhileItIsReadSoItIsReadOnce(EmbeddedKafkaBroker kafka) throws Exception {
+        String queueUrl = queue("large-" + UUID.randomUUID().toString().substring(0, 8));
+        String trail = bucket("trail-large");
+        int records = 300_000;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.Writer w = new java.io.OutputStreamWriter(new java.util.zip.GZIPOutputStream(bytes),
+                java.nio.charset.StandardCharsets.UTF_8)) {
+            String template = kms("big-0", T);
+            w.write("{\"Records\":[");
+            for (int i = 0; i < records; i++) {
+                w.write(i > 0 ? "," : "");
+                w.write(template.replace("\"eventID\":\"big-0\"", "\"eventID\":\"big-" + i + "\""));
+            }
+            w.write("]}");
+        }
+        s3.putObject(r -> r.bucket(trail).key(deliveryKey("us-east-1", 99)), RequestBody.fromBytes(bytes.toByteArray()));
+        send(queueUrl, "{\"s3Bucket\":\"" + trail + "\",\"s3ObjectKey\":[\"" + deliveryKey("us-east-1", 99) + "\"]}");
+
+        // a 2-second visibility timeout: reading 300,000 records takes longer, so without the extensions the
+        // queue would hand the message out again mid-read
+        IngestConfig config = new IngestConfig(KafkaRecords.uniquePrefix(), null, null, 2, null,
+                KafkaRecords.kafka(kafka.bootstrapServers()), SourcesConfig.sqs(SqsConfig.of(queueUrl)
+                .withWaitTime(Duration.ofSeconds(1)).withVisibilityTimeout(Duration.ofSeconds(2))));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (IngestService service = IngestService.start(config, Map.of(), registry)) {
+            await("the file to be read and its message deleted", Duration.ofSeconds(180),
+                    () -> counter(registry, "kmswatch.ingest.sqs.messages.deleted") >= 1);
+            // the queue is empty: no second delivery is waiting either
+            assertThat(sqs.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(3)).messages()).isEmpty();
+        }
+        assertThat(counter(registry, "kmswatch.ingest.sqs.visibility.extensions")).isPositive();
+        assertThat(counter(registry, "kmswatch.ingest.sqs.messages.received")).isEqualTo(1);
+        assertThat(counter(registry, "kmswatch.ingest.sqs.records.produced")).isEqualTo(records);
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c = new org.apache.kafka.clients.consumer
+                .KafkaConsumer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            String topic = config.topics().kmsEvents().name();
+            List<org.apache.kafka.common.TopicPartition> parts = c.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            assertThat(c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum())
+                    .as("records on kms-events: each once").isEqualTo(records);
+        }
+    }
+
+    @Test
     void shouldLoseNothingWhenTheIngestProcessIsKilledMidBatch(EmbeddedKafkaBroker kafka, @TempDir Path dir)
             throws Exception {
         String queueUrl = queue("crash-" + UUID.randomUUID().toString().substring(0, 8));
