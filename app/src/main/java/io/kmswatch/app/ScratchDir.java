@@ -42,9 +42,14 @@ final class ScratchDir implements AutoCloseable {
      * @throws IOException when neither the cache directory nor the OS temp directory can be written
      */
     static ScratchDir create(String prefix) throws IOException {
+        return create(root(), prefix);
+    }
+
+    /** {@link #create(String)} under another root directory. */
+    static ScratchDir create(Path under, String prefix) throws IOException {
         Path dir;
         try {
-            Path root = Files.createDirectories(root());
+            Path root = Files.createDirectories(under);
             sweep(root, prefix);
             dir = Files.createTempDirectory(root, prefix);
         } catch (IOException | SecurityException e) {

@@ -208,11 +208,32 @@ public final class ReplayReport {
         // x axis: up to six times under their bars, kept inside the plot's width
         double labelRight = broken ? plotRight + 4 : width - 2;
         int ticks = Math.min(6, n);
+        List<double[]> tickAt = new ArrayList<>(); // {x of the bar, x of the label's centre, half its width}
+        List<String> tickLabels = new ArrayList<>();
         for (int t = 0; t < ticks; t++) {
             int i = ticks == 1 ? 0 : (int) Math.round((n - 1) * t / (double) (ticks - 1));
+            String label = TIME.format(Instant.ofEpochSecond((start + i) * bucket * 60));
             double x = left + i * barW + barW / 2;
-            xTick(h, x, axisY, TIME.format(Instant.ofEpochSecond((start + i) * bucket * 60)), 2, labelRight);
+            double half = labelWidth(label) / 2;
+            tickAt.add(new double[] {x, Math.max(2 + half, Math.min(labelRight - half, x)), half});
+            tickLabels.add(label);
         }
+        // A label moved in from the edge may now cover its neighbour: the edge one stays, the neighbour goes.
+        double nextLeft = Double.POSITIVE_INFINITY;
+        boolean[] shown = new boolean[ticks];
+        for (int t = ticks - 1; t >= 0; t--) {
+            double[] a = tickAt.get(t);
+            if (a[1] + a[2] + 8 <= nextLeft) {
+                shown[t] = true;
+                nextLeft = a[1] - a[2];
+            }
+        }
+        for (int t = 0; t < ticks; t++) {
+            if (shown[t]) {
+                xTick(h, tickAt.get(t)[0], tickAt.get(t)[1], axisY, tickLabels.get(t));
+            }
+        }
+        String lateCaption = "";
         if (broken) {
             h.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%d\" height=\"%.1f\" class=\"later\"/>",
                     lateLeft, top, lateW, plotH));
@@ -222,13 +243,21 @@ public final class ReplayReport {
                     bx - 6, axisY + 5, bx, axisY + 5));
             long firstLate = lateMinutes.get(0);
             long lastLate = lateMinutes.get(lateMinutes.size() - 1);
-            h.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"ax latecap\" text-anchor=\"middle\">%s</text>",
-                    lateLeft + lateW / 2.0, top + 14, esc(after(Duration.ofMinutes(firstLate - recordsLast)))));
+            lateCaption = String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"ax latecap\" text-anchor=\"middle\">%s</text>",
+                    lateLeft + lateW / 2.0, top + 14, esc(after(Duration.ofMinutes(firstLate - recordsLast))));
             String label = lateMinutes.size() == 1 ? TIME.format(Instant.ofEpochSecond(firstLate * 60))
                     : DAY.format(Instant.ofEpochSecond(firstLate * 60)) + " → " + DAY.format(Instant.ofEpochSecond(lastLate * 60));
-            xTick(h, lateLeft + lateW / 2.0, axisY, label, lateLeft, width - 2);
+            double half = labelWidth(label) / 2;
+            xTick(h, lateLeft + lateW / 2.0, Math.max(lateLeft + half, Math.min(width - 2 - half, lateLeft + lateW / 2.0)),
+                    axisY, label);
             h.append('\n');
         }
+        // the markers' lines first, so that no line crosses another marker's number
+        for (int a = 0; a < alerts.size(); a++) {
+            h.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"alert\"/>",
+                    markerX[a], top - 2 - 18.0 * lane[a], markerX[a], axisY));
+        }
+        h.append(lateCaption).append('\n');
         for (int a = 0; a < alerts.size(); a++) {
             Alert alert = alerts.get(a);
             double x = markerX[a];
@@ -237,7 +266,6 @@ public final class ReplayReport {
                     .append(esc(alert.detection())).append("\"><title>")
                     .append(a + 1).append(". ").append(esc(alert.title())).append(" (fired ")
                     .append(esc(TIME.format(firedAt(alert)))).append(")</title>")
-                    .append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"alert\"/>", x, cy + 8, x, axisY))
                     .append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"8\" class=\"alertdot\"/>", x, cy))
                     .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"alertnum\" text-anchor=\"middle\">%d</text></g>%n",
                             x, cy + 3.5, a + 1));
@@ -281,12 +309,10 @@ public final class ReplayReport {
     }
 
     /**
-     * One x-axis label with a tick mark at {@code x}: centred under it, or moved just enough to stay
-     * between {@code minX} and {@code maxX} (the SVG's edge, or the axis break).
+     * One x-axis label with a tick mark at {@code x}; the label is centred on {@code cx}, which is {@code x}
+     * unless that would put it past the SVG's edge or the axis break.
      */
-    private static void xTick(StringBuilder h, double x, double axisY, String label, double minX, double maxX) {
-        double half = labelWidth(label) / 2;
-        double cx = Math.max(minX + half, Math.min(maxX - half, x));
+    private static void xTick(StringBuilder h, double x, double cx, double axisY, String label) {
         h.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"tick\"/>", x, axisY, x, axisY + 4))
                 .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"ax xtick\" text-anchor=\"middle\">%s</text>",
                         cx, axisY + 16, esc(label)));
@@ -483,7 +509,7 @@ public final class ReplayReport {
             h3{font-size:16px;margin:0 0 6px}h4{font-size:13px;margin:10px 0 4px;color:#555;text-transform:uppercase;letter-spacing:.04em}
             .meta{color:#666;font-size:13px}.plot{max-width:100%;height:auto;background:#fafafa;border:1px solid #eee}
             .grid{stroke:#e3e3e3;stroke-width:1}.ax{font-size:11px;fill:#555}
-            .tick{stroke:#999;stroke-width:1}.later{fill:#f1f1f1}.axisbreak{stroke:#777;stroke-width:1.5;fill:none}
+            .tick{stroke:#999;stroke-width:1}.later{fill:#f1f1f1}.latecap{paint-order:stroke;stroke:#f1f1f1;stroke-width:5px}.axisbreak{stroke:#777;stroke-width:1.5;fill:none}
             .alert{stroke:#d62728;stroke-width:1.5;stroke-dasharray:4 3}.alertdot{fill:#d62728}.alertnum{font-size:10px;fill:#fff;font-weight:bold}
             .alertbox{border:1px solid #ddd;border-left:6px solid #999;border-radius:4px;padding:10px 14px;margin:12px 0}
             .sev-critical{border-left-color:#8b0000}.sev-high{border-left-color:#d62728}.sev-medium{border-left-color:#ff7f0e}
