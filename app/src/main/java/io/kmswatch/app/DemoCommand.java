@@ -90,12 +90,13 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path work = Files.createTempDirectory("kmswatch-demo-");
         KmswatchConfig defaults = KmswatchConfig.defaults();
+        AlertsConfig alerts = defaults.alerts().withShortcutSinks(sinks.stream().map(SinkSpec::parse).toList());
+        ScratchDir scratch = ScratchDir.create("kmswatch-demo-");
+        Path work = scratch.path();
         KmswatchConfig config = new KmswatchConfig(work, defaults.kafka(), defaults.sources(),
                 SimulatedOrganisation.detections(TrafficProfile.defaults()),
                 defaults.alerts(), defaults.streams(), new KmswatchConfig.Metrics(metricsPort, bind));
-        AlertsConfig alerts = config.alerts().withShortcutSinks(sinks.stream().map(SinkSpec::parse).toList());
         Path labelFile = labels != null ? labels : work.resolve("labels.jsonl");
         TrafficConfig traffic = new TrafficConfig(seed, rate,
                 duration == null ? Duration.ofDays(3650) : scaled(duration.plusMinutes(1)), clockSpeed, null, null,
@@ -104,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("kmswatch demo: starting Kafka, the KMS emulator, detections and alerts…");
         System.out.flush();
         try (Lifecycle life = new Lifecycle()) {
-            life.manage(() -> DirectoryCleaner.delete(work));
+            life.manage(scratch);
             MetricsEndpoint metrics = life.manage(MetricsEndpoint.start(bind, metricsPort));
             Pipeline pipeline = life.manage(Pipeline.connect(config, metrics));
             pipeline.startDetect("kmswatch-detect");
@@ -122,12 +123,12 @@ final class DemoCommand implements Callable<Integer> {
 
             PlaintextRecorder recorder = plaintextsFile == null ? null : life.manage(new PlaintextRecorder(plaintextsFile));
             AtomicLong injected = new AtomicLong();
-            TrafficGenerator generator = life.manage(new TrafficGenerator(traffic, emulator, label -> {
+            TrafficGenerator generator = new TrafficGenerator(traffic, emulator, label -> {
                 labelProducer.send(new ProducerRecord<>(pipeline.topics().kmsScenarioLabels().name(), label.scenarioId(), label));
                 if (!label.lookAlike()) {
                     injected.incrementAndGet();
                 }
-            }));
+            });
             metrics.bind(generator.metrics());
             if (recorder != null) {
                 generator.tapPlaintexts(recorder::record);
@@ -141,6 +142,12 @@ final class DemoCommand implements Callable<Integer> {
             }, "kmswatch-demo-traffic");
             trafficThread.setDaemon(true);
             trafficThread.start();
+            // Stopped first, and waited for: a call still in flight when the emulator closes would be logged
+            // as failed.
+            life.manage(() -> {
+                generator.close();
+                trafficThread.join(Duration.ofSeconds(30).toMillis());
+            });
 
             System.out.println();
             System.out.println("  KMS emulator  " + emulator.endpoint() + "   (simulated organisation, clock x"

@@ -147,6 +147,11 @@ public final class DetectApp implements AutoCloseable {
         }
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingDeserializationHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingProcessingExceptionHandler.class);
+        // The handler also covers global state (there is none here): Kafka 5 makes this the default, and
+        // Kafka 4.4 warns on every StreamsConfig without it. The partition assignor builds its own
+        // StreamsConfig from the main consumer's settings, so it is passed there too.
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         // Dead-letter records returned by the handlers go out only when a dead-letter topic is named.
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.kmsEventsRejected().name());
         p.put(RejectingDeserializationHandler.METRICS_CONFIG, metrics);
