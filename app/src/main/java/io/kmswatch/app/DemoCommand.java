@@ -4,10 +4,13 @@ import io.kmswatch.alerts.AlertsConfig;
 import io.kmswatch.alerts.SinkSpec;
 import io.kmswatch.emulator.EmulatorConfig;
 import io.kmswatch.emulator.KmsEmulator;
+import io.kmswatch.emulator.delivery.EventBridgeQueueDelivery;
 import io.kmswatch.emulator.traffic.TrafficConfig;
 import io.kmswatch.emulator.traffic.TrafficGenerator;
 import io.kmswatch.emulator.traffic.TrafficProfile;
 import io.kmswatch.events.ScenarioLabel;
+import io.kmswatch.ingest.SourcesConfig;
+import io.kmswatch.ingest.sqs.SqsConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,6 +42,9 @@ import picocli.CommandLine.Option;
         description = {"Run the whole pipeline on a simulated organisation: embedded Kafka, the KMS emulator,",
             "realistic traffic with labelled incidents, detections and alerts on the console, /metrics."})
 final class DemoCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--duration", description = "Stop after this long (e.g. 90s, 10m); default: until Ctrl-C.",
             converter = DurationConverter.class)
     Duration duration;
@@ -60,6 +67,15 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--metrics-port", defaultValue = "9464", description = "Port of /metrics (default ${DEFAULT-VALUE}; 0 picks a free one).")
     int metricsPort;
+
+    @Option(names = "--source", defaultValue = "feed", paramLabel = "feed|sqs",
+            description = "How events reach kmswatch: feed (in process, default) or sqs (the emulator sends them to an"
+                    + " SQS queue as an EventBridge rule does and the SQS source reads it; needs --sqs-endpoint).")
+    String source;
+
+    @Option(names = "--sqs-endpoint", paramLabel = "URL",
+            description = "An SQS service for --source sqs, e.g. moto_server: http://127.0.0.1:5000 (a queue is created).")
+    String sqsEndpoint;
 
     @Option(names = "--emulator-port", defaultValue = "4599", description = "Port of the KMS emulator (default ${DEFAULT-VALUE}; 0 picks a free one).")
     int emulatorPort;
@@ -92,6 +108,13 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         KmswatchConfig defaults = KmswatchConfig.defaults();
         AlertsConfig alerts = defaults.alerts().withShortcutSinks(sinks.stream().map(SinkSpec::parse).toList());
+        if (!"feed".equals(source) && !"sqs".equals(source)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--source must be feed or sqs, got '" + source + "'");
+        }
+        if ("sqs".equals(source) && sqsEndpoint == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--source sqs needs --sqs-endpoint URL (an SQS service such as moto_server: http://127.0.0.1:5000)");
+        }
         ScratchDir scratch = ScratchDir.create("kmswatch-demo-");
         Path work = scratch.path();
         KmswatchConfig config = new KmswatchConfig(work, defaults.kafka(), defaults.sources(),
@@ -119,7 +142,16 @@ final class DemoCommand implements Callable<Integer> {
                     TrafficGenerator.emulatorConfig(traffic, EmulatorConfig.defaults().withPort(emulatorPort)
                             .withBind(bind))));
             metrics.bind(emulator.metrics());
-            emulator.addListener(pipeline.emulatorFeed());
+            String queueUrl = null;
+            if ("sqs".equals(source)) {
+                queueUrl = DemoQueue.create(sqsEndpoint);
+                EventBridgeQueueDelivery delivery = EventBridgeQueueDelivery.start(queueUrl, "us-east-1");
+                emulator.addListener(delivery);
+                life.manage(delivery);
+                pipeline.startIngest(SourcesConfig.sqs(SqsConfig.of(queueUrl)));
+            } else {
+                emulator.addListener(pipeline.emulatorFeed());
+            }
 
             PlaintextRecorder recorder = plaintextsFile == null ? null : life.manage(new PlaintextRecorder(plaintextsFile));
             AtomicLong injected = new AtomicLong();
@@ -159,6 +191,9 @@ final class DemoCommand implements Callable<Integer> {
                     + pipeline.topics().kmsAlerts().name());
             System.out.println("  metrics       " + metrics.url());
             System.out.println("  labels        " + labelFile);
+            if (queueUrl != null) {
+                System.out.println("  events via    " + queueUrl + " (EventBridge events, read by the SQS source)");
+            }
             System.out.println("  incidents     every " + incidentEvery.toSeconds() + " s, " + String.join(",", scenarios)
                     + (duration == null ? "; Ctrl-C to stop" : "; stopping after " + duration.toSeconds() + " s"));
             System.out.println();

@@ -89,6 +89,8 @@ public final class SqsSource implements IngestSource {
         final S3Client s3;
         final S3ObjectReader reader;
         final SqsQueueMetrics metrics;
+        /** True while the poller reads a batch (not while it waits in a long poll). */
+        volatile boolean busy;
 
         Queue(SqsQueueConfig config, SqsClient sqs, S3Client s3) {
             this.config = config;
@@ -184,7 +186,6 @@ public final class SqsSource implements IngestSource {
                     TimeUnit.MILLISECONDS);
         }
         List<Thread> pollers = new ArrayList<>();
-        AtomicBoolean failed = new AtomicBoolean();
         java.util.concurrent.atomic.AtomicReference<RuntimeException> failure = new java.util.concurrent.atomic.AtomicReference<>();
         for (Queue q : queues) {
             Thread t = new Thread(() -> {
@@ -192,8 +193,11 @@ public final class SqsSource implements IngestSource {
                     poll(q);
                 } catch (RuntimeException e) {
                     failure.compareAndSet(null, e);
-                    failed.set(true);
                     stop();
+                } finally {
+                    q.busy = false;
+                    q.sqs.close();
+                    q.s3.close();
                 }
             }, "kmswatch-ingest-sqs-" + q.config.name());
             t.setDaemon(true);
@@ -203,19 +207,18 @@ public final class SqsSource implements IngestSource {
         LOG.info("sqs source: reading {}", queues.stream().map(q -> q.config.queueUrl()).toList());
         try {
             stopped.await();
-            // a poller in a long poll answers within the wait time; what it receives then is released
-            long deadline = System.nanoTime() + config.waitTime().plusSeconds(10).toNanos();
-            for (Thread t : pollers) {
-                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            // a poller reading a batch finishes it (its records acknowledged, its messages deleted); one waiting in
+            // a long poll is not waited for: what it receives after the stop it makes visible again, then it ends
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            for (int i = 0; i < pollers.size(); i++) {
+                while (pollers.get(i).isAlive() && queues.get(i).busy && System.nanoTime() < deadline) {
+                    pollers.get(i).join(50);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             timer.shutdownNow();
-            for (Queue q : queues) {
-                q.sqs.close();
-                q.s3.close();
-            }
         }
         if (failure.get() != null) {
             throw failure.get();
@@ -254,6 +257,7 @@ public final class SqsSource implements IngestSource {
             if (received.isEmpty()) {
                 continue;
             }
+            q.busy = true;
             q.metrics.received.add(received.size());
             q.metrics.oldestReceived(oldestSent(received));
             if (isStopped()) {
@@ -261,6 +265,7 @@ public final class SqsSource implements IngestSource {
                 return;
             }
             readBatch(q, received);
+            q.busy = false;
         }
     }
 
