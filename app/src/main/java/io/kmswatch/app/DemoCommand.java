@@ -8,6 +8,11 @@ import io.kmswatch.emulator.traffic.TrafficConfig;
 import io.kmswatch.emulator.traffic.TrafficGenerator;
 import io.kmswatch.emulator.traffic.TrafficProfile;
 import io.kmswatch.events.ScenarioLabel;
+import io.kmswatch.ingest.inventory.InventoryConfig;
+import io.kmswatch.ingest.inventory.InventoryService;
+import io.kmswatch.ingest.inventory.KmsInventory;
+import io.kmswatch.ingest.lookup.LookupAccountConfig;
+import io.kmswatch.ingest.lookup.LookupConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,6 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import picocli.CommandLine.Option;
 
 /**
@@ -94,7 +101,8 @@ final class DemoCommand implements Callable<Integer> {
         KmswatchConfig defaults = KmswatchConfig.defaults();
         KmswatchConfig config = new KmswatchConfig(work, defaults.kafka(), defaults.sources(),
                 SimulatedOrganisation.detections(TrafficProfile.defaults()),
-                defaults.alerts(), defaults.streams(), new KmswatchConfig.Metrics(metricsPort, bind));
+                defaults.alerts(), defaults.streams(), new KmswatchConfig.Metrics(metricsPort, bind),
+                InventoryConfig.defaults().withEnabled(true));
         AlertsConfig alerts = config.alerts().withShortcutSinks(sinks.stream().map(SinkSpec::parse).toList());
         Path labelFile = labels != null ? labels : work.resolve("labels.jsonl");
         TrafficConfig traffic = new TrafficConfig(seed, rate,
@@ -119,6 +127,7 @@ final class DemoCommand implements Callable<Integer> {
                             .withBind(bind))));
             metrics.bind(emulator.metrics());
             emulator.addListener(pipeline.emulatorFeed());
+            int inventoried = inventory(emulator, pipeline);
 
             PlaintextRecorder recorder = plaintextsFile == null ? null : life.manage(new PlaintextRecorder(plaintextsFile));
             AtomicLong injected = new AtomicLong();
@@ -151,6 +160,8 @@ final class DemoCommand implements Callable<Integer> {
                     + pipeline.topics().kmsEvents().name() + ", " + pipeline.topics().kmsDetections().name() + ", "
                     + pipeline.topics().kmsAlerts().name());
             System.out.println("  metrics       " + metrics.url());
+            System.out.println("  inventory     " + inventoried + " keys read from the emulator's KMS API into "
+                    + pipeline.topics().kmsKeyInventory().name() + " (kmswatch inventory --endpoint " + emulator.endpoint() + ")");
             System.out.println("  labels        " + labelFile);
             System.out.println("  incidents     every " + incidentEvery.toSeconds() + " s, " + String.join(",", scenarios)
                     + (duration == null ? "; Ctrl-C to stop" : "; stopping after " + duration.toSeconds() + " s"));
@@ -168,6 +179,25 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.println("kmswatch demo: stopped.");
         return 0;
+    }
+
+    /**
+     * The inventory once, before any traffic: the production account's AWS managed keys (which exist
+     * without a CloudTrail record, as in AWS) read from the emulator's KMS API into kms-key-inventory, so
+     * the key inventory and its dashboard are not empty before the first event.
+     */
+    private static int inventory(KmsEmulator emulator, Pipeline pipeline) {
+        String region = TrafficProfile.defaults().region();
+        for (String service : List.of("s3", "ebs", "secretsmanager")) {
+            emulator.createAwsManagedKey(EmulatorConfig.DEFAULT_ACCOUNT, region, service);
+        }
+        LookupConfig targets = new LookupConfig(List.of(new LookupAccountConfig(EmulatorConfig.DEFAULT_ACCOUNT, null,
+                null, null, null)), List.of(region), null, emulator.endpoint().toString(), null, null, null, null, null, null);
+        KmsInventory inventory = new KmsInventory(targets, pipeline.config().inventorySettings(), emulator.clock(),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(EmulatorConfig.DEFAULT_ACCESS_KEY_ID,
+                        EmulatorConfig.DEFAULT_SECRET_ACCESS_KEY)));
+        return InventoryService.once(inventory, pipeline.topics(), pipeline.kafkaClientProperties(),
+                pipeline.config().kafka().partitions(), pipeline.config().kafka().replicationFactor()).keys().size();
     }
 
     private Duration scaled(Duration real) {

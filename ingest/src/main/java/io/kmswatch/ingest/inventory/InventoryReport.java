@@ -7,7 +7,7 @@ import io.kmswatch.events.inventory.KeyGrant;
 import io.kmswatch.events.inventory.KeyPosture;
 import io.kmswatch.events.inventory.KeySnapshot;
 import io.kmswatch.events.inventory.PostureFinding;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -96,7 +96,7 @@ public final class InventoryReport {
     }
 
     /** A table of keys, then the findings, for people. */
-    public void print(PrintStream out) {
+    public void print(PrintWriter out) {
         out.printf("%-76s %-8s %-16s %-9s %-17s %-8s %-10s %-20s %s%n", "key", "manager", "state", "origin", "spec",
                 "rotation", "multi-Reg", "deletion", "aliases / access");
         for (int i = 0; i < result.keys().size(); i++) {

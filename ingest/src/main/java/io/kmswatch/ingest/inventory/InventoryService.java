@@ -53,9 +53,9 @@ public final class InventoryService implements AutoCloseable {
      * @return what was read
      * @throws io.kmswatch.ingest.IngestException when the snapshots cannot be written
      */
-    public static InventoryResult once(LookupConfig targets, InventoryConfig config, Clock clock, Topics topics,
-                                       Map<String, ?> kafka, int partitions, Short replicationFactor) {
-        InventoryResult r = new KmsInventory(targets, config, clock).read(false);
+    public static InventoryResult once(KmsInventory inventory, Topics topics, Map<String, ?> kafka, int partitions,
+                                       Short replicationFactor) {
+        InventoryResult r = inventory.read(false);
         InventoryPublisher.publish(r.keys(), topics, kafka, partitions, replicationFactor);
         return r;
     }

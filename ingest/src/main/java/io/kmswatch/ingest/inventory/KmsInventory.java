@@ -27,6 +27,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -59,15 +60,25 @@ public final class KmsInventory {
     private final LookupConfig targets;
     private final InventoryConfig config;
     private final Clock clock;
+    private final AwsCredentialsProvider credentials;
 
     /**
      * @param targets accounts, Regions, credentials and endpoint (the LookupEvents settings)
      * @param clock   the time written as {@link KeySnapshot#snapshotTime()} (the emulator's clock in the demo)
      */
     public KmsInventory(LookupConfig targets, InventoryConfig config, Clock clock) {
+        this(targets, config, clock, null);
+    }
+
+    /**
+     * @param credentials used for every account instead of the configured profiles and roles (the demo's
+     *                    emulator), or null
+     */
+    public KmsInventory(LookupConfig targets, InventoryConfig config, Clock clock, AwsCredentialsProvider credentials) {
         this.targets = targets;
         this.config = config;
         this.clock = clock;
+        this.credentials = credentials;
     }
 
     /**
@@ -105,8 +116,8 @@ public final class KmsInventory {
         Region r = Region.of(region);
         KmsClientBuilder b = KmsClient.builder()
                 .region(r)
-                .credentialsProvider(AwsClients.credentials(targets.profileOf(account), account.assumeRoleArn(),
-                        account.externalId(), r))
+                .credentialsProvider(credentials != null ? credentials
+                        : AwsClients.credentials(targets.profileOf(account), account.assumeRoleArn(), account.externalId(), r))
                 .httpClientBuilder(AwsClients.http())
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.adaptiveRetryStrategy())
                         .addExecutionInterceptor(recorder));
