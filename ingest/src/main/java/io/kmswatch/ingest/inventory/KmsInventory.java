@@ -46,8 +46,8 @@ import software.amazon.awssdk.services.kms.model.Tag;
  * Reads the key inventory from the KMS API, for every account and Region of {@code sources.lookup}
  * (same credentials, profiles, assume-role and endpoint as the LookupEvents source): {@code ListKeys},
  * one account-wide {@code ListAliases}, then per key {@code DescribeKey} and, for customer managed keys,
- * {@code GetKeyPolicy}, {@code GetKeyRotationStatus} (symmetric keys with KMS-made material only: the
- * others cannot rotate automatically), {@code ListGrants} and {@code ListResourceTags}; lists through
+ * {@code GetKeyPolicy}, {@code GetKeyRotationStatus} (enabled or disabled symmetric keys with KMS-made
+ * material only: the others cannot rotate automatically or are refused in their state), {@code ListGrants} and {@code ListResourceTags}; lists through
  * the SDK's paginators. Each HTTP attempt waits for the {@link QuotaLimiter} (a share of each
  * operation's request quota), and the SDK's adaptive retry strategy backs off further when KMS throttles.
  *
@@ -209,7 +209,10 @@ public final class KmsInventory {
         Map<String, String> tags = new LinkedHashMap<>();
         if (customer) {
             policy = call("GetKeyPolicy", errors, () -> kms.getKeyPolicy(r -> r.keyId(m.keyId()).policyName("default")).policy());
-            if ("SYMMETRIC_DEFAULT".equals(m.keySpecAsString()) && "AWS_KMS".equals(m.originAsString())) {
+            // Only these keys can rotate automatically, and KMS answers GetKeyRotationStatus only while a key is
+            // Enabled or Disabled (KMS developer guide, "Key states": KMSInvalidStateException otherwise).
+            if ("SYMMETRIC_DEFAULT".equals(m.keySpecAsString()) && "AWS_KMS".equals(m.originAsString())
+                    && ("Enabled".equals(m.keyStateAsString()) || "Disabled".equals(m.keyStateAsString()))) {
                 GetKeyRotationStatusResponse rs = call("GetKeyRotationStatus", errors,
                         () -> kms.getKeyRotationStatus(r -> r.keyId(m.keyId())));
                 if (rs != null) {
