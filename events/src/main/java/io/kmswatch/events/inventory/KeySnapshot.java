@@ -23,7 +23,8 @@ import java.util.Objects;
  * @param keyId                never null
  * @param keyManager           {@code CUSTOMER} or {@code AWS}; never null
  * @param keyState             {@code Enabled}, {@code Disabled}, {@code PendingDeletion}, {@code PendingImport},
- *                             {@code PendingReplicaDeletion}, {@code Unavailable}, {@code Creating}, {@code Updating}
+ *                             {@code PendingReplicaDeletion}, {@code Unavailable}, {@code Creating}, {@code Updating};
+ *                             null when {@code DescribeKey} failed (then every metadata field is null)
  * @param origin               {@code AWS_KMS}, {@code EXTERNAL}, {@code AWS_CLOUDHSM}, {@code EXTERNAL_KEY_STORE}
  * @param keySpec              e.g. {@code SYMMETRIC_DEFAULT}
  * @param keyUsage             e.g. {@code ENCRYPT_DECRYPT}

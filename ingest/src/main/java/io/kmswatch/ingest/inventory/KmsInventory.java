@@ -191,6 +191,12 @@ public final class KmsInventory {
             m = kms.describeKey(r -> r.keyId(entry.keyArn())).keyMetadata();
         } catch (NotFoundException e) {
             return null;
+        } catch (AwsServiceException e) {
+            // Listed but not readable (access denied on this key): the row says so, nothing is judged.
+            String arn = entry.keyArn();
+            return new KeySnapshot(at, arn, KeyArns.accountOf(arn), KeyArns.regionOf(arn), entry.keyId(), null, null, null,
+                    null, null, null, null, null, null, null, null, null, null, null, List.of(), Map.of(), null, List.of(),
+                    Map.of("DescribeKey", errorOf(e)));
         }
         Map<String, String> errors = new LinkedHashMap<>();
         String role = null;
@@ -252,9 +258,14 @@ public final class KmsInventory {
         try {
             return call.run();
         } catch (AwsServiceException e) {
-            String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : e.getClass().getSimpleName();
-            errors.put(operation, code + ": " + (e.awsErrorDetails() != null ? e.awsErrorDetails().errorMessage() : e.getMessage()));
+            errors.put(operation, errorOf(e));
             return null;
         }
+    }
+
+    private static String errorOf(AwsServiceException e) {
+        return e.awsErrorDetails() != null
+                ? e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 }

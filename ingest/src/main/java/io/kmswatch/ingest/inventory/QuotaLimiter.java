@@ -8,9 +8,11 @@ import java.util.function.LongSupplier;
 /**
  * Keeps the inventory's calls of each KMS operation under a share of the operation's request quota
  * ({@link KmsRequestQuotas}): calls of one operation are spaced at least {@code 1 / (share × quota)}
- * seconds apart, so any one-second interval holds at most {@code floor(share × quota) + 1} of them,
- * which stays under the quota for any share below 1. One instance per account and Region (quotas are
- * per account and Region); thread-safe.
+ * seconds apart, so any one-second interval holds at most {@code floor(share × quota) + 1} slots,
+ * which stays under the quota for any share below 1. A caller that wakes late from its wait sends
+ * later than its slot, so a few requests can go closer together than their slots; a share well below 1
+ * (default 0.5) absorbs that. One instance per account and Region (quotas are per account and Region);
+ * thread-safe.
  */
 public final class QuotaLimiter {
     /** Waits a number of nanoseconds. */

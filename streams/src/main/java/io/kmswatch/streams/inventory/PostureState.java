@@ -1,5 +1,6 @@
 package io.kmswatch.streams.inventory;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ public record PostureState(Map<String, Instant> open, List<String> externalGrant
         externalGrants = externalGrants == null ? List.of() : List.copyOf(externalGrants);
     }
 
+    @JsonIgnore
     public boolean isEmpty() {
         return open.isEmpty();
     }

@@ -35,6 +35,10 @@ public final class SnapshotFacts {
                     before.pendingDeletionDate(), before.lastStateChangeEventId(), before.lastStateChange(),
                     before.lastStateChangeBy());
         }
+        if (s.keyState() == null) {
+            // DescribeKey failed (see the snapshot's errors): nothing to lay over the stream's facts.
+            return before != null ? before : KeyFacts.unseen(s.keyArn(), t);
+        }
         boolean sameState = before != null && s.keyState().equals(before.state());
         return new KeyFacts(s.keyArn(), s.accountId(), s.region(), s.keyState(), rotation, s.origin(),
                 s.customerManaged() || before == null ? s.tags() : before.tags(), firstSeen, lastUsed, t,
