@@ -135,7 +135,8 @@ public final class KmsEmulator implements AutoCloseable {
         if (existing.isPresent()) {
             return KmsKey.arn(config.partition(), region, accountId, existing.get().targetKeyId());
         }
-        String keyId = services.keyIds().next(false,
+        // Not from the seeded id sequence: the keys a seeded traffic run creates keep their ids.
+        String keyId = KeyIds.random().next(false,
                 id -> store.key(KmsKey.arn(config.partition(), region, accountId, id)).isPresent());
         Instant now = clock.instant();
         KmsKey key = new KmsKey.Builder().keyId(keyId).accountId(accountId).region(region).partition(config.partition())
