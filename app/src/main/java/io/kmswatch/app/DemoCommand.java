@@ -7,6 +7,8 @@ import io.kmswatch.emulator.KmsEmulator;
 import io.kmswatch.emulator.traffic.TrafficConfig;
 import io.kmswatch.emulator.traffic.TrafficGenerator;
 import io.kmswatch.emulator.traffic.TrafficProfile;
+import io.kmswatch.emulator.traffic.TrafficWorld;
+import io.kmswatch.emulator.traffic.TrafficProfile.Workload;
 import io.kmswatch.events.ScenarioLabel;
 import io.kmswatch.ingest.inventory.InventoryConfig;
 import io.kmswatch.ingest.inventory.InventoryService;
@@ -127,7 +129,6 @@ final class DemoCommand implements Callable<Integer> {
                             .withBind(bind))));
             metrics.bind(emulator.metrics());
             emulator.addListener(pipeline.emulatorFeed());
-            int inventoried = inventory(emulator, pipeline);
 
             PlaintextRecorder recorder = plaintextsFile == null ? null : life.manage(new PlaintextRecorder(plaintextsFile));
             AtomicLong injected = new AtomicLong();
@@ -138,6 +139,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
             }));
             metrics.bind(generator.metrics());
+            int inventoried = inventory(emulator, pipeline, generator.world());
             if (recorder != null) {
                 generator.tapPlaintexts(recorder::record);
             }
@@ -161,7 +163,7 @@ final class DemoCommand implements Callable<Integer> {
                     + pipeline.topics().kmsAlerts().name());
             System.out.println("  metrics       " + metrics.url());
             System.out.println("  inventory     " + inventoried + " keys read from the emulator's KMS API into "
-                    + pipeline.topics().kmsKeyInventory().name() + " (kmswatch inventory --endpoint " + emulator.endpoint() + ")");
+                    + pipeline.topics().kmsKeyInventory().name() + " (the production account's AWS managed keys)");
             System.out.println("  labels        " + labelFile);
             System.out.println("  incidents     every " + incidentEvery.toSeconds() + " s, " + String.join(",", scenarios)
                     + (duration == null ? "; Ctrl-C to stop" : "; stopping after " + duration.toSeconds() + " s"));
@@ -186,16 +188,21 @@ final class DemoCommand implements Callable<Integer> {
      * without a CloudTrail record, as in AWS) read from the emulator's KMS API into kms-key-inventory, so
      * the key inventory and its dashboard are not empty before the first event.
      */
-    private static int inventory(KmsEmulator emulator, Pipeline pipeline) {
+    private static int inventory(KmsEmulator emulator, Pipeline pipeline, TrafficWorld world) {
         String region = TrafficProfile.defaults().region();
+        String production = TrafficProfile.defaults().accounts().production();
+        // The production account's administrator (the simulated organisation replaces the emulator's default admin).
+        TrafficWorld.Principal admin = world.principals().stream()
+                .filter(p -> p.accountId().equals(production) && p.workload() == Workload.ADMIN
+                        && p.kind() == TrafficWorld.Kind.USER)
+                .findFirst().orElseThrow(() -> new IllegalStateException("the simulated organisation has no administrator"));
         for (String service : List.of("s3", "ebs", "secretsmanager")) {
-            emulator.createAwsManagedKey(EmulatorConfig.DEFAULT_ACCOUNT, region, service);
+            emulator.createAwsManagedKey(production, region, service);
         }
-        LookupConfig targets = new LookupConfig(List.of(new LookupAccountConfig(EmulatorConfig.DEFAULT_ACCOUNT, null,
+        LookupConfig targets = new LookupConfig(List.of(new LookupAccountConfig(production, null,
                 null, null, null)), List.of(region), null, emulator.endpoint().toString(), null, null, null, null, null, null);
         KmsInventory inventory = new KmsInventory(targets, pipeline.config().inventorySettings(), emulator.clock(),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(EmulatorConfig.DEFAULT_ACCESS_KEY_ID,
-                        EmulatorConfig.DEFAULT_SECRET_ACCESS_KEY)));
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(admin.accessKeyId(), admin.secretAccessKey())));
         return InventoryService.once(inventory, pipeline.topics(), pipeline.kafkaClientProperties(),
                 pipeline.config().kafka().partitions(), pipeline.config().kafka().replicationFactor()).keys().size();
     }
