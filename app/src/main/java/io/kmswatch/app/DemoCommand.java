@@ -8,9 +8,16 @@ import io.kmswatch.emulator.delivery.EventBridgeQueueDelivery;
 import io.kmswatch.emulator.traffic.TrafficConfig;
 import io.kmswatch.emulator.traffic.TrafficGenerator;
 import io.kmswatch.emulator.traffic.TrafficProfile;
+import io.kmswatch.emulator.traffic.TrafficWorld;
+import io.kmswatch.emulator.traffic.TrafficProfile.Workload;
 import io.kmswatch.events.ScenarioLabel;
 import io.kmswatch.ingest.SourcesConfig;
 import io.kmswatch.ingest.sqs.SqsConfig;
+import io.kmswatch.ingest.inventory.InventoryConfig;
+import io.kmswatch.ingest.inventory.InventoryService;
+import io.kmswatch.ingest.inventory.KmsInventory;
+import io.kmswatch.ingest.lookup.LookupAccountConfig;
+import io.kmswatch.ingest.lookup.LookupConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,6 +38,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import picocli.CommandLine.Option;
 
 /**
@@ -107,7 +116,6 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         KmswatchConfig defaults = KmswatchConfig.defaults();
-        AlertsConfig alerts = defaults.alerts().withShortcutSinks(sinks.stream().map(SinkSpec::parse).toList());
         if (!"feed".equals(source) && !"sqs".equals(source)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--source must be feed or sqs, got '" + source + "'");
         }
@@ -119,7 +127,9 @@ final class DemoCommand implements Callable<Integer> {
         Path work = scratch.path();
         KmswatchConfig config = new KmswatchConfig(work, defaults.kafka(), defaults.sources(),
                 SimulatedOrganisation.detections(TrafficProfile.defaults()),
-                defaults.alerts(), defaults.streams(), new KmswatchConfig.Metrics(metricsPort, bind));
+                defaults.alerts(), defaults.streams(), new KmswatchConfig.Metrics(metricsPort, bind),
+                InventoryConfig.defaults().withEnabled(true));
+        AlertsConfig alerts = config.alerts().withShortcutSinks(sinks.stream().map(SinkSpec::parse).toList());
         Path labelFile = labels != null ? labels : work.resolve("labels.jsonl");
         TrafficConfig traffic = new TrafficConfig(seed, rate,
                 duration == null ? Duration.ofDays(3650) : scaled(duration.plusMinutes(1)), clockSpeed, null, null,
@@ -162,6 +172,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
             });
             metrics.bind(generator.metrics());
+            int inventoried = inventory(emulator, pipeline, generator.world());
             if (recorder != null) {
                 generator.tapPlaintexts(recorder::record);
             }
@@ -190,6 +201,8 @@ final class DemoCommand implements Callable<Integer> {
                     + pipeline.topics().kmsEvents().name() + ", " + pipeline.topics().kmsDetections().name() + ", "
                     + pipeline.topics().kmsAlerts().name());
             System.out.println("  metrics       " + metrics.url());
+            System.out.println("  inventory     " + inventoried + " keys read from the emulator's KMS API into "
+                    + pipeline.topics().kmsKeyInventory().name() + " (the production account's AWS managed keys)");
             System.out.println("  labels        " + labelFile);
             if (queueUrl != null) {
                 System.out.println("  events via    " + queueUrl + " (EventBridge events, read by the SQS source)");
@@ -210,6 +223,30 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.println("kmswatch demo: stopped.");
         return 0;
+    }
+
+    /**
+     * The inventory once, before any traffic: the production account's AWS managed keys (which exist
+     * without a CloudTrail record, as in AWS) read from the emulator's KMS API into kms-key-inventory, so
+     * the key inventory and its dashboard are not empty before the first event.
+     */
+    private static int inventory(KmsEmulator emulator, Pipeline pipeline, TrafficWorld world) {
+        String region = TrafficProfile.defaults().region();
+        String production = TrafficProfile.defaults().accounts().production();
+        // The production account's administrator (the simulated organisation replaces the emulator's default admin).
+        TrafficWorld.Principal admin = world.principals().stream()
+                .filter(p -> p.accountId().equals(production) && p.workload() == Workload.ADMIN
+                        && p.kind() == TrafficWorld.Kind.USER)
+                .findFirst().orElseThrow(() -> new IllegalStateException("the simulated organisation has no administrator"));
+        for (String service : List.of("s3", "ebs", "secretsmanager")) {
+            emulator.createAwsManagedKey(production, region, service);
+        }
+        LookupConfig targets = new LookupConfig(List.of(new LookupAccountConfig(production, null,
+                null, null, null)), List.of(region), null, emulator.endpoint().toString(), null, null, null, null, null, null);
+        KmsInventory inventory = new KmsInventory(targets, pipeline.config().inventorySettings(), emulator.clock(),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(admin.accessKeyId(), admin.secretAccessKey())));
+        return InventoryService.once(inventory, pipeline.topics(), pipeline.kafkaClientProperties(),
+                pipeline.config().kafka().partitions(), pipeline.config().kafka().replicationFactor()).keys().size();
     }
 
     private Duration scaled(Duration real) {

@@ -22,6 +22,9 @@ class KmswatchConfigTest {
         assertThat(c.detections().grace()).isEqualTo(Duration.ofMinutes(15));
         assertThat(c.alerts().suppressionWindow()).isEqualTo(Duration.ofHours(1));
         assertThat(c.metrics().port()).isEqualTo(9464);
+        assertThat(c.inventory().enabled()).isFalse();
+        assertThat(c.inventory().refresh()).isEqualTo(Duration.ofHours(24));
+        assertThat(c.inventory().quotaShare()).isEqualTo(0.5);
     }
 
     @Test
@@ -60,6 +63,8 @@ class KmswatchConfigTest {
         "streams: {processingGuarantee: maybe}|processingGuarantee must be exactly_once_v2 or at_least_once",
         "detections: {trustedAccounts: [12]}|is not a 12-digit account id",
         "metrics: [1, 2]|key 'metrics'",
+        "inventory: {quotaShare: 1.5}|inventory.quotaShare must be in (0, 1)",
+        "inventory: {refresh: 10s}|inventory.refresh must be at least 1m",
         "kafka: {bootstrapServers: '${KMSWATCH_TEST_UNSET_VARIABLE}'}|KMSWATCH_TEST_UNSET_VARIABLE",
     })
     void shouldNameTheFileTheKeyAndWhatWasExpected(String yaml, String expected, @TempDir Path dir) throws Exception {

@@ -71,7 +71,7 @@ final class Keys {
         return new KeyMetadata(k.accountId(), k.keyId(), k.arn(), k.creationDate(), k.enabled(), k.description(),
                 usage, k.keyState().value(), pending ? k.deletionDate() : null, k.validTo(), k.origin(),
                 "EXTERNAL".equals(k.origin()) && !k.materials().isEmpty() ? k.expirationModel() : null,
-                "CUSTOMER", k.keySpec(), k.keySpec(),
+                k.keyManager(), k.keySpec(), k.keySpec(),
                 "ENCRYPT_DECRYPT".equals(usage) ? CryptoCore.encryptionAlgorithms(k.keySpec()) : null,
                 "SIGN_VERIFY".equals(usage) ? CryptoCore.signingAlgorithms(k.keySpec()) : null,
                 "GENERATE_VERIFY_MAC".equals(usage) ? List.of(CryptoCore.macAlgorithm(k.keySpec())) : null,
