@@ -80,7 +80,7 @@ public final class KmsEmulator implements AutoCloseable {
         // clock runs fast or starts in the past.
         SigV4Verifier verifier = new SigV4Verifier(identities, java.time.Clock.systemUTC(),
                 Duration.ofSeconds(config.maxClockSkewSeconds()));
-        this.server = new KmsHttpServer(config, services, handlers, verifier, metrics);
+        this.server = new KmsHttpServer(config, RequestPipeline.create(config, services, handlers, verifier, metrics));
         this.lifecycle = new KeyLifecycle(services);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kms-emulator-lifecycle");

@@ -92,6 +92,15 @@ public record KmsKey(String keyId, String accountId, String region, String parti
     }
 
     /**
+     * Checks that this key's state allows the operation ({@link KeyState#checkFor}).
+     *
+     * @throws io.kmswatch.emulator.api.KmsServiceException DisabledException or KMSInvalidStateException
+     */
+    public void requireStateFor(String operation) {
+        keyState.checkFor(operation, arn());
+    }
+
+    /**
      * Checks that the key's usage allows {@code operation}, with AWS's message
      * ({@code <arn> key usage is ENCRYPT_DECRYPT which is not valid for Sign.}).
      */
