@@ -119,8 +119,11 @@ public final class AlertsApp implements AutoCloseable {
                 LogAndContinueExceptionHandler.class.getName());
         p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueProcessingExceptionHandler.class.getName());
-        // No global stores here; enabling it now keeps behaviour the same when Kafka 5 makes it the default.
-        p.putIfAbsent("processing.exception.handler.global.enabled", "true");
+        // No global stores here; enabling it now keeps behaviour the same when Kafka 5 makes it the default
+        // (and Kafka 4.4 warns on every StreamsConfig without it). The partition assignor builds its own
+        // StreamsConfig from the main consumer's settings, so it is passed there too.
+        p.putIfAbsent(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        p.putIfAbsent(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), "true");
         // Alerts are few and people wait for them: flush per record rather than per 100 ms batch.
         p.putIfAbsent(StreamsConfig.producerPrefix("linger.ms"), "5");
         if ("at_least_once".equals(s.processingGuarantee())) {

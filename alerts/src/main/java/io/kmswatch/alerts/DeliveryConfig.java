@@ -16,7 +16,7 @@ import java.util.Optional;
  * itself at random (so a fleet of sinks does not retry in lockstep); a receiver's
  * {@code Retry-After} replaces that wait exactly (capped at {@code maxRetryAfter}). The last wait
  * is cut so that the last attempt falls on the deadline. When that fails too, the sink is taken as
- * down (see {@link AlertDelivery}).
+ * down (see {@code SinkWorker}).
  *
  * <p>{@code maxAttempts} and {@code maxInFlight} were settings of an earlier delivery loop; a
  * configuration that still sets them is rejected with a message naming what replaced them.

@@ -7,9 +7,11 @@ import io.kmswatch.events.Detection;
 import io.kmswatch.events.Runbook;
 import io.kmswatch.events.Severity;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /** Builds detections and alerts for the alerts module's tests. */
 final class Detections {
@@ -107,6 +109,32 @@ final class Detections {
 
     Alert alert(String id, List<String> sinks) {
         return Alert.from(id, build(), sinks);
+    }
+
+    /**
+     * Per alert (each on its own key), five updates: firing at low, escalated to medium, high and
+     * critical with one more occurrence each, then resolved.
+     */
+    static List<List<Alert>> updates(int alerts, List<String> sinks) {
+        List<Severity> escalation = List.of(Severity.LOW, Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL);
+        return IntStream.range(0, alerts).mapToObj(i -> {
+            String fp = "fp-outage-" + i;
+            String key = String.format("arn:aws:kms:us-east-1:111122223333:key/%08d-1111-2222-3333-444455556666", i);
+            String id = AlertTopology.alertId(fp, T0);
+            List<Alert> updates = new ArrayList<>();
+            for (int u = 0; u < escalation.size(); u++) {
+                updates.add(update(fire().fingerprint(fp).key(key).severity(escalation.get(u)).alert(id, sinks),
+                        AlertStatus.FIRING, u + 1));
+            }
+            updates.add(update(updates.get(updates.size() - 1), AlertStatus.RESOLVED, escalation.size()));
+            return List.copyOf(updates);
+        }).toList();
+    }
+
+    private static Alert update(Alert a, AlertStatus status, long occurrences) {
+        return new Alert(a.id(), a.fingerprint(), a.detection(), a.severity(), status, a.title(), a.summary(),
+                a.keyArn(), a.accountId(), a.region(), a.principal(), a.count(), occurrences, a.firstEventTime(),
+                a.lastEventTime(), a.evidence(), a.runbook(), a.attributes(), a.sinks());
     }
 
     static Alert alert(String id, AlertStatus status, List<String> sinks) {

@@ -1,5 +1,6 @@
 package io.kmswatch.alerts;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -12,7 +13,7 @@ import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
 
 /**
- * Records what one class logs (through the test's log4j2 configuration, so at its levels) while
+ * Records what some classes log (through the test's log4j2 configuration, so at its levels) while
  * open: the level and the formatted message of each event.
  */
 final class LogCapture implements AutoCloseable {
@@ -21,11 +22,12 @@ final class LogCapture implements AutoCloseable {
     }
 
     private final ConcurrentLinkedQueue<Line> lines = new ConcurrentLinkedQueue<>();
-    private final Logger logger;
+    private final List<Logger> loggers;
     private final AbstractAppender appender;
 
-    LogCapture(Class<?> source) {
-        logger = ((LoggerContext) LogManager.getContext(false)).getLogger(source.getName());
+    LogCapture(Class<?>... sources) {
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        loggers = Arrays.stream(sources).map(c -> context.getLogger(c.getName())).toList();
         appender = new AbstractAppender("capture-" + UUID.randomUUID(), null, null, true, Property.EMPTY_ARRAY) {
             @Override
             public void append(LogEvent event) {
@@ -33,7 +35,7 @@ final class LogCapture implements AutoCloseable {
             }
         };
         appender.start();
-        logger.addAppender(appender);
+        loggers.forEach(l -> l.addAppender(appender));
     }
 
     List<Line> lines() {
@@ -47,7 +49,7 @@ final class LogCapture implements AutoCloseable {
 
     @Override
     public void close() {
-        logger.removeAppender(appender);
+        loggers.forEach(l -> l.removeAppender(appender));
         appender.stop();
     }
 }

@@ -12,8 +12,6 @@ import io.kmswatch.alerts.sink.WebhookSink;
 import io.kmswatch.broker.EmbeddedKafkaBroker;
 import io.kmswatch.broker.EmbeddedKafkaExtension;
 import io.kmswatch.events.Alert;
-import io.kmswatch.events.AlertStatus;
-import io.kmswatch.events.Severity;
 import io.kmswatch.events.Topics;
 import io.kmswatch.events.UndeliverableAlert;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -69,14 +67,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * mvn -o -B -pl alerts -am verify -Dtest=none -Dit.test=SinkOutageIT -Dkmswatch.outage=PT3M \
  *     -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false
  * </pre>
- * The other cases use a giveUpAfter of seconds to take a sink as down, bring it back through a
- * probe, and shed a failing sink's overflow.
+ * The other case uses a giveUpAfter of seconds to take a stopped receiver as down and bring it
+ * back through a probe once it listens again.
+ *
+ * <p>Only what needs real receivers, real time and the broker is here. The rules themselves
+ * (backoff and jitter, {@code Retry-After}, giving up, the whole queue dead-lettered at once, probes,
+ * shedding when the queue is full, lagging) are checked with exact instants on a hand-moved clock
+ * in {@link SinkWorkerTest}, commit points in {@link OffsetTrackerTest}, and dead-letter writes in
+ * {@link DeadLetterPublisherIT}.
  */
 @ExtendWith(EmbeddedKafkaExtension.class)
 class SinkOutageIT {
     private static final Duration OUTAGE = Duration.parse(System.getProperty("kmswatch.outage", "PT20S"));
-    private static final List<Severity> ESCALATION = List.of(Severity.LOW, Severity.MEDIUM, Severity.HIGH,
-            Severity.CRITICAL);
 
     private final List<AutoCloseable> open = new ArrayList<>();
 
@@ -96,8 +98,8 @@ class SinkOutageIT {
         Topics topics = KafkaSupport.topics(broker, 3);
         Receiver pager = receiver(Receiver.Mode.DOWN);
         Receiver audit = receiver(Receiver.Mode.UP);
-        List<List<Alert>> byAlert = updates(12, List.of("pager", "audit"));
-        int total = byAlert.size() * ESCALATION.size() + byAlert.size();
+        List<List<Alert>> byAlert = Detections.updates(12, List.of("pager", "audit"));
+        int total = byAlert.size() * 5;
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         String group = "outage-" + topics.prefix();
         LogCapture log = logs();
@@ -169,92 +171,6 @@ class SinkOutageIT {
 
     @Test
     @Timeout(180)
-    void shouldDeadLetterTheWholeQueueAtOnceWhenSinkStaysDownForGiveUpAfterWhileHealthySinkGetsThemAll(
-            EmbeddedKafkaBroker broker) throws Exception {
-        Topics topics = KafkaSupport.topics(broker, 2);
-        Receiver refused = receiver(Receiver.Mode.DOWN);
-        Receiver unavailable = receiver(Receiver.Mode.UNAVAILABLE);
-        Receiver ok = receiver(Receiver.Mode.UP);
-        Duration giveUpAfter = Duration.ofSeconds(5);
-        DeliveryConfig delivery = new DeliveryConfig(giveUpAfter, null, Duration.ofMillis(50), Duration.ofMillis(500),
-                2.0, 0.5, Duration.ofSeconds(5), null, null, Duration.ofSeconds(5));
-        List<List<Alert>> byAlert = updates(6, List.of("refused", "unavailable", "ok"));
-        List<Alert> input = byAlert.stream().flatMap(List::stream).toList();
-        int total = input.size();
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        String group = "down-" + topics.prefix();
-        LogCapture log = logs();
-        // Everything is on the topic before delivery starts, so every update is queued behind the
-        // first one long before that one has failed for giveUpAfter.
-        KafkaSupport.produce(broker, topics.kmsAlerts(), input.stream().map(a -> Map.entry(a.id(), a)).toList());
-        Map<String, ObservedSink> sinks = start(broker, topics, group, delivery, registry,
-                Map.of("refused", refused, "unavailable", unavailable, "ok", ok));
-
-        List<UndeliverableAlert> dead = KafkaSupport.readUntil(broker, topics.kmsAlertsUndeliverable(),
-                l -> l.size() >= 2 * total, Duration.ofSeconds(120));
-        Instant allDead = Instant.now();
-        await(Duration.ofSeconds(30), "ok received every update", () -> ok.accepted().size() >= total);
-        await(Duration.ofSeconds(30), "offsets committed", () -> committedAll(broker, group + "-delivery",
-                topics.kmsAlerts().name(), 2));
-
-        assertThat(dead).hasSize(2 * total);
-        Map<String, List<String>> written = perAlert(input, Alert::id, WebhookSink::updateKey);
-        Instant firstTry = Instant.MAX;
-        for (String sink : List.of("refused", "unavailable")) {
-            String error = sink.equals("refused") ? "refused: ConnectException connection refused or host unreachable"
-                    : "unavailable: HTTP 503 service unavailable";
-            ObservedSink observed = sinks.get(sink);
-            Instant first = observed.attemptTimes().get(0);
-            firstTry = first.isBefore(firstTry) ? first : firstTry;
-            List<UndeliverableAlert> mine = dead.stream().filter(u -> u.sink().equals(sink)).toList();
-            assertThat(mine).hasSize(total);
-            // None lost, and one alert's dead letters are in the order its updates were written.
-            assertThat(perAlert(mine, u -> u.alert().id(), u -> WebhookSink.updateKey(u.alert()))).isEqualTo(written);
-
-            // Only the first update was tried: for giveUpAfter, with backoff up to maxBackoff.
-            List<UndeliverableAlert> triedOnes = mine.stream().filter(u -> u.attempts() > 0).toList();
-            assertThat(triedOnes).hasSize(1);
-            UndeliverableAlert tried = triedOnes.get(0);
-            assertThat(tried.alert()).isEqualTo(observed.firstAlert());
-            assertThat(tried.error()).isEqualTo(error);
-            assertThat(tried.attempts()).isEqualTo(observed.attempts()).isGreaterThanOrEqualTo(3);
-            assertThat(tried.lastAttempt()).isAfterOrEqualTo(first.plus(giveUpAfter).minusMillis(50))
-                    .isBefore(first.plus(giveUpAfter).plus(delivery.attemptTimeout()));
-            // The rest went with it when the sink was taken as down, untried, carrying its error.
-            assertThat(mine).filteredOn(u -> u != tried).hasSize(total - 1).allSatisfy(u -> {
-                assertThat(u.attempts()).isZero();
-                assertThat(u.lastAttempt()).isNull();
-                assertThat(u.error()).startsWith(error + " (sink down since ").endsWith(", not attempted)");
-            });
-
-            assertThat(counter(registry, AlertsMetrics.UNDELIVERABLE, sink)).isEqualTo(total);
-            assertThat(sent(registry, sink, "failure")).isEqualTo(total);
-            assertThat(sent(registry, sink, "success")).isZero();
-            assertThat(counter(registry, AlertsMetrics.RETRIED, sink)).isEqualTo(tried.attempts() - 1);
-            assertThat(sinkUp(registry, sink)).isZero();
-            assertThat(log.at(Level.WARN, "Sink " + sink + " is down")).hasSize(1);
-        }
-        assertThat(unavailable.answered(503)).isEqualTo(sinks.get("unavailable").attempts());
-        assertThat(refused.requests()).isEmpty();
-        // All dead letters within about one giveUpAfter of the first try, where one budget per
-        // update would have taken total × giveUpAfter (150 s).
-        assertThat(Duration.between(firstTry, allDead)).isLessThan(giveUpAfter.plusSeconds(10));
-
-        // The healthy sink had every update while the dead ones were still within giveUpAfter.
-        assertThat(ok.accepted()).hasSize(total);
-        assertThat(ok.accepted()).allSatisfy(r -> assertThat(r.at()).isBefore(sinks.get("refused").attemptTimes()
-                .get(0).plus(giveUpAfter)));
-        assertThat(perAlert(ok.accepted(), Receiver.Request::alertId, Receiver.Request::update)).isEqualTo(written);
-        assertThat(sent(registry, "ok", "success")).isEqualTo(total);
-        assertThat(counter(registry, AlertsMetrics.RETRIED, "ok")).isZero();
-        assertThat(counter(registry, AlertsMetrics.UNDELIVERABLE, "ok")).isZero();
-        assertThat(sinkUp(registry, "ok")).isEqualTo(1.0);
-        assertThat(log.at(Level.INFO, "is up again")).isEmpty();
-        assertNoSecretOrBodyLogged(log, List.of(refused, unavailable, ok), byAlert);
-    }
-
-    @Test
-    @Timeout(180)
     void shouldCloseTheCircuitWhenADownSinkAnswersAProbeAndDeliverInOrderAgain(EmbeddedKafkaBroker broker)
             throws Exception {
         Topics topics = KafkaSupport.topics(broker, 2);
@@ -262,7 +178,7 @@ class SinkOutageIT {
         Receiver ok = receiver(Receiver.Mode.UP);
         DeliveryConfig delivery = new DeliveryConfig(Duration.ofSeconds(2), null, Duration.ofMillis(50),
                 Duration.ofMillis(300), 2.0, 0.5, Duration.ofSeconds(5), null, null, Duration.ofSeconds(5));
-        List<List<Alert>> byAlert = updates(4, List.of("pager", "ok"));
+        List<List<Alert>> byAlert = Detections.updates(4, List.of("pager", "ok"));
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         String group = "probe-" + topics.prefix();
         LogCapture log = logs();
@@ -321,6 +237,9 @@ class SinkOutageIT {
         });
         assertThat(dead).extracting(u -> WebhookSink.updateKey(u.alert()))
                 .containsExactlyInAnyOrderElementsOf(expectedDead);
+        // The first update was tried until giveUpAfter; the others queued behind it went with it, untried.
+        assertThat(dead).filteredOn(u -> ids.contains(u.alert().id())).hasSize(byAlert.size())
+                .filteredOn(u -> u.attempts() > 0).hasSize(1);
 
         assertThat(sinkUp(registry, "pager")).isEqualTo(1.0);
         assertThat(sent(registry, "pager", "success")).isEqualTo(later + acceptedProbes.size());
@@ -333,60 +252,8 @@ class SinkOutageIT {
         assertNoSecretOrBodyLogged(log, List.of(pager, ok), byAlert);
     }
 
-    @Test
-    @Timeout(180)
-    void shouldShedNewAlertsAsQueueFullWhenAFailingSinkHasMaxQueuedWaitingWhileOthersGoOn(EmbeddedKafkaBroker broker)
-            throws Exception {
-        Topics topics = KafkaSupport.topics(broker, 1);
-        Receiver pager = receiver(Receiver.Mode.UNAVAILABLE);
-        Receiver ok = receiver(Receiver.Mode.UP);
-        DeliveryConfig delivery = new DeliveryConfig(Duration.ofSeconds(60), null, Duration.ofMillis(50),
-                Duration.ofMillis(300), 2.0, 0.5, Duration.ofSeconds(5), null, 3, Duration.ofSeconds(5));
-        List<Alert> alerts = updates(10, List.of("pager", "ok")).stream().map(l -> l.get(0)).toList();
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        String group = "shed-" + topics.prefix();
-        LogCapture log = logs();
-        Map<String, ObservedSink> sinks = start(broker, topics, group, delivery, registry,
-                Map.of("pager", pager, "ok", ok));
-
-        KafkaSupport.produce(broker, topics.kmsAlerts(), List.of(Map.entry(alerts.get(0).id(), alerts.get(0))));
-        await(Duration.ofSeconds(30), "pager failing on the first alert", () -> sinks.get("pager").attempts() >= 2);
-        KafkaSupport.produce(broker, topics.kmsAlerts(), alerts.subList(1, 10).stream()
-                .map(a -> Map.entry(a.id(), a)).toList());
-
-        // One alert being retried, three waiting; the other six are shed, and ok is not held up.
-        List<UndeliverableAlert> dead = KafkaSupport.readUntil(broker, topics.kmsAlertsUndeliverable(),
-                l -> l.size() >= 6, Duration.ofSeconds(30));
-        await(Duration.ofSeconds(30), "ok received every alert", () -> ok.accepted().size() >= 10);
-        assertThat(pager.accepted()).isEmpty();
-        assertThat(dead).extracting(u -> u.alert().id())
-                .containsExactlyElementsOf(alerts.subList(4, 10).stream().map(Alert::id).toList());
-        assertThat(dead).allSatisfy(u -> {
-            assertThat(u.sink()).isEqualTo("pager");
-            assertThat(u.attempts()).isZero();
-            assertThat(u.error()).isEqualTo("pager: queue full, 3 alerts waiting on a failing sink "
-                    + "(last error: pager: HTTP 503 service unavailable)");
-        });
-        assertThat(sinkUp(registry, "pager")).as("failing, not down").isEqualTo(1.0);
-
-        pager.switchTo(Receiver.Mode.UP);
-        await(Duration.ofSeconds(30), "pager received the alerts it kept", () -> pager.accepted().size() >= 4);
-        await(Duration.ofSeconds(30), "offsets committed", () -> committedAll(broker, group + "-delivery",
-                topics.kmsAlerts().name(), 1));
-
-        assertThat(pager.accepted()).extracting(Receiver.Request::alertId)
-                .containsExactlyElementsOf(alerts.subList(0, 4).stream().map(Alert::id).toList());
-        assertThat(ok.accepted()).extracting(Receiver.Request::alertId)
-                .containsExactlyElementsOf(alerts.stream().map(Alert::id).toList());
-        assertThat(endOffsets(broker, topics.kmsAlertsUndeliverable().name(), 1)).isEqualTo(6);
-        assertThat(counter(registry, AlertsMetrics.UNDELIVERABLE, "pager")).isEqualTo(6);
-        assertThat(sent(registry, "pager", "success")).isEqualTo(4);
-        assertThat(log.at(Level.WARN, "Sink pager is failing with 3 alerts waiting")).hasSize(1);
-        assertThat(log.at(Level.WARN, "is down")).isEmpty();
-    }
-
     private LogCapture logs() {
-        LogCapture capture = new LogCapture(AlertDelivery.class);
+        LogCapture capture = new LogCapture(AlertDelivery.class, SinkWorker.class, DeadLetterPublisher.class);
         open.add(capture);
         return capture;
     }
@@ -435,31 +302,6 @@ class SinkOutageIT {
         open.add(() -> d.close(Duration.ZERO));
         d.start();
         return observed;
-    }
-
-    /**
-     * Per alert (all on different keys), five updates: firing at low, escalated to medium, high and
-     * critical with one more occurrence each, then resolved.
-     */
-    private static List<List<Alert>> updates(int alerts, List<String> sinks) {
-        return IntStream.range(0, alerts).mapToObj(i -> {
-            String fp = "fp-outage-" + i;
-            String key = String.format("arn:aws:kms:us-east-1:111122223333:key/%08d-1111-2222-3333-444455556666", i);
-            String id = AlertTopology.alertId(fp, Detections.T0);
-            List<Alert> updates = new ArrayList<>();
-            for (int u = 0; u < ESCALATION.size(); u++) {
-                updates.add(update(Detections.fire().fingerprint(fp).key(key).severity(ESCALATION.get(u))
-                        .alert(id, sinks), AlertStatus.FIRING, u + 1));
-            }
-            updates.add(update(updates.get(updates.size() - 1), AlertStatus.RESOLVED, ESCALATION.size()));
-            return List.copyOf(updates);
-        }).toList();
-    }
-
-    private static Alert update(Alert a, AlertStatus status, long occurrences) {
-        return new Alert(a.id(), a.fingerprint(), a.detection(), a.severity(), status, a.title(), a.summary(),
-                a.keyArn(), a.accountId(), a.region(), a.principal(), a.count(), occurrences, a.firstEventTime(),
-                a.lastEventTime(), a.evidence(), a.runbook(), a.attributes(), a.sinks());
     }
 
     private static void produceRound(EmbeddedKafkaBroker broker, Topics topics, List<List<Alert>> byAlert, int round) {
@@ -519,8 +361,6 @@ class SinkOutageIT {
     private static final class ObservedSink implements AlertSink {
         private final AlertSink sink;
         private final AtomicInteger attempts = new AtomicInteger();
-        private final ConcurrentLinkedQueue<Instant> attemptTimes = new ConcurrentLinkedQueue<>();
-        private volatile Alert firstAlert;
         private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
 
         ObservedSink(AlertSink sink) {
@@ -534,10 +374,7 @@ class SinkOutageIT {
 
         @Override
         public void deliver(Alert alert) {
-            if (attempts.getAndIncrement() == 0) {
-                firstAlert = alert;
-            }
-            attemptTimes.add(Instant.now());
+            attempts.incrementAndGet();
             try {
                 sink.deliver(alert);
             } catch (RuntimeException e) {
@@ -548,14 +385,6 @@ class SinkOutageIT {
 
         int attempts() {
             return attempts.get();
-        }
-
-        List<Instant> attemptTimes() {
-            return List.copyOf(attemptTimes);
-        }
-
-        Alert firstAlert() {
-            return firstAlert;
         }
 
         List<String> failures() {

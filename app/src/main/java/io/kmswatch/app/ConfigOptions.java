@@ -28,6 +28,6 @@ final class ConfigOptions {
                     k.replicationFactor(), k.properties());
         }
         KmswatchConfig.Metrics m = metricsPort == null ? c.metrics() : new KmswatchConfig.Metrics(metricsPort, c.metrics().bind());
-        return new KmswatchConfig(c.workDir(), k, c.sources(), c.detections(), c.alerts(), c.streams(), m);
+        return new KmswatchConfig(c.workDir(), k, c.sources(), c.detections(), c.alerts(), c.streams(), m, c.inventory());
     }
 }

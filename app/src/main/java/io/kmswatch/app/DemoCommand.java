@@ -4,10 +4,20 @@ import io.kmswatch.alerts.AlertsConfig;
 import io.kmswatch.alerts.SinkSpec;
 import io.kmswatch.emulator.EmulatorConfig;
 import io.kmswatch.emulator.KmsEmulator;
+import io.kmswatch.emulator.delivery.EventBridgeQueueDelivery;
 import io.kmswatch.emulator.traffic.TrafficConfig;
 import io.kmswatch.emulator.traffic.TrafficGenerator;
 import io.kmswatch.emulator.traffic.TrafficProfile;
+import io.kmswatch.emulator.traffic.TrafficWorld;
+import io.kmswatch.emulator.traffic.TrafficProfile.Workload;
 import io.kmswatch.events.ScenarioLabel;
+import io.kmswatch.ingest.SourcesConfig;
+import io.kmswatch.ingest.sqs.SqsConfig;
+import io.kmswatch.ingest.inventory.InventoryConfig;
+import io.kmswatch.ingest.inventory.InventoryService;
+import io.kmswatch.ingest.inventory.KmsInventory;
+import io.kmswatch.ingest.lookup.LookupAccountConfig;
+import io.kmswatch.ingest.lookup.LookupConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,7 +36,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,6 +51,9 @@ import picocli.CommandLine.Option;
         description = {"Run the whole pipeline on a simulated organisation: embedded Kafka, the KMS emulator,",
             "realistic traffic with labelled incidents, detections and alerts on the console, /metrics."})
 final class DemoCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--duration", description = "Stop after this long (e.g. 90s, 10m); default: until Ctrl-C.",
             converter = DurationConverter.class)
     Duration duration;
@@ -60,6 +76,15 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--metrics-port", defaultValue = "9464", description = "Port of /metrics (default ${DEFAULT-VALUE}; 0 picks a free one).")
     int metricsPort;
+
+    @Option(names = "--source", defaultValue = "feed", paramLabel = "feed|sqs",
+            description = "How events reach kmswatch: feed (in process, default) or sqs (the emulator sends them to an"
+                    + " SQS queue as an EventBridge rule does and the SQS source reads it; needs --sqs-endpoint).")
+    String source;
+
+    @Option(names = "--sqs-endpoint", paramLabel = "URL",
+            description = "An SQS service for --source sqs, e.g. moto_server: http://127.0.0.1:5000 (a queue is created).")
+    String sqsEndpoint;
 
     @Option(names = "--emulator-port", defaultValue = "4599", description = "Port of the KMS emulator (default ${DEFAULT-VALUE}; 0 picks a free one).")
     int emulatorPort;
@@ -90,11 +115,20 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path work = Files.createTempDirectory("kmswatch-demo-");
         KmswatchConfig defaults = KmswatchConfig.defaults();
+        if (!"feed".equals(source) && !"sqs".equals(source)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--source must be feed or sqs, got '" + source + "'");
+        }
+        if ("sqs".equals(source) && sqsEndpoint == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--source sqs needs --sqs-endpoint URL (an SQS service such as moto_server: http://127.0.0.1:5000)");
+        }
+        ScratchDir scratch = ScratchDir.create("kmswatch-demo-");
+        Path work = scratch.path();
         KmswatchConfig config = new KmswatchConfig(work, defaults.kafka(), defaults.sources(),
                 SimulatedOrganisation.detections(TrafficProfile.defaults()),
-                defaults.alerts(), defaults.streams(), new KmswatchConfig.Metrics(metricsPort, bind));
+                defaults.alerts(), defaults.streams(), new KmswatchConfig.Metrics(metricsPort, bind),
+                InventoryConfig.defaults().withEnabled(true));
         AlertsConfig alerts = config.alerts().withShortcutSinks(sinks.stream().map(SinkSpec::parse).toList());
         Path labelFile = labels != null ? labels : work.resolve("labels.jsonl");
         TrafficConfig traffic = new TrafficConfig(seed, rate,
@@ -104,7 +138,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.println("kmswatch demo: starting Kafka, the KMS emulator, detections and alerts…");
         System.out.flush();
         try (Lifecycle life = new Lifecycle()) {
-            life.manage(() -> DirectoryCleaner.delete(work));
+            life.manage(scratch);
             MetricsEndpoint metrics = life.manage(MetricsEndpoint.start(bind, metricsPort));
             Pipeline pipeline = life.manage(Pipeline.connect(config, metrics));
             pipeline.startDetect("kmswatch-detect");
@@ -118,17 +152,27 @@ final class DemoCommand implements Callable<Integer> {
                     TrafficGenerator.emulatorConfig(traffic, EmulatorConfig.defaults().withPort(emulatorPort)
                             .withBind(bind))));
             metrics.bind(emulator.metrics());
-            emulator.addListener(pipeline.emulatorFeed());
+            String queueUrl = null;
+            if ("sqs".equals(source)) {
+                queueUrl = DemoQueue.create(sqsEndpoint);
+                EventBridgeQueueDelivery delivery = EventBridgeQueueDelivery.start(queueUrl, "us-east-1");
+                emulator.addListener(delivery);
+                life.manage(delivery);
+                pipeline.startIngest(SourcesConfig.sqs(SqsConfig.of(queueUrl)));
+            } else {
+                emulator.addListener(pipeline.emulatorFeed());
+            }
 
             PlaintextRecorder recorder = plaintextsFile == null ? null : life.manage(new PlaintextRecorder(plaintextsFile));
             AtomicLong injected = new AtomicLong();
-            TrafficGenerator generator = life.manage(new TrafficGenerator(traffic, emulator, label -> {
+            TrafficGenerator generator = new TrafficGenerator(traffic, emulator, label -> {
                 labelProducer.send(new ProducerRecord<>(pipeline.topics().kmsScenarioLabels().name(), label.scenarioId(), label));
                 if (!label.lookAlike()) {
                     injected.incrementAndGet();
                 }
-            }));
+            });
             metrics.bind(generator.metrics());
+            int inventoried = inventory(emulator, pipeline, generator.world());
             if (recorder != null) {
                 generator.tapPlaintexts(recorder::record);
             }
@@ -141,6 +185,12 @@ final class DemoCommand implements Callable<Integer> {
             }, "kmswatch-demo-traffic");
             trafficThread.setDaemon(true);
             trafficThread.start();
+            // Stopped first, and waited for: a call still in flight when the emulator closes would be logged
+            // as failed.
+            life.manage(() -> {
+                generator.close();
+                trafficThread.join(Duration.ofSeconds(30).toMillis());
+            });
 
             System.out.println();
             System.out.println("  KMS emulator  " + emulator.endpoint() + "   (simulated organisation, clock x"
@@ -151,7 +201,12 @@ final class DemoCommand implements Callable<Integer> {
                     + pipeline.topics().kmsEvents().name() + ", " + pipeline.topics().kmsDetections().name() + ", "
                     + pipeline.topics().kmsAlerts().name());
             System.out.println("  metrics       " + metrics.url());
+            System.out.println("  inventory     " + inventoried + " keys read from the emulator's KMS API into "
+                    + pipeline.topics().kmsKeyInventory().name() + " (the production account's AWS managed keys)");
             System.out.println("  labels        " + labelFile);
+            if (queueUrl != null) {
+                System.out.println("  events via    " + queueUrl + " (EventBridge events, read by the SQS source)");
+            }
             System.out.println("  incidents     every " + incidentEvery.toSeconds() + " s, " + String.join(",", scenarios)
                     + (duration == null ? "; Ctrl-C to stop" : "; stopping after " + duration.toSeconds() + " s"));
             System.out.println();
@@ -168,6 +223,30 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.println("kmswatch demo: stopped.");
         return 0;
+    }
+
+    /**
+     * The inventory once, before any traffic: the production account's AWS managed keys (which exist
+     * without a CloudTrail record, as in AWS) read from the emulator's KMS API into kms-key-inventory, so
+     * the key inventory and its dashboard are not empty before the first event.
+     */
+    private static int inventory(KmsEmulator emulator, Pipeline pipeline, TrafficWorld world) {
+        String region = TrafficProfile.defaults().region();
+        String production = TrafficProfile.defaults().accounts().production();
+        // The production account's administrator (the simulated organisation replaces the emulator's default admin).
+        TrafficWorld.Principal admin = world.principals().stream()
+                .filter(p -> p.accountId().equals(production) && p.workload() == Workload.ADMIN
+                        && p.kind() == TrafficWorld.Kind.USER)
+                .findFirst().orElseThrow(() -> new IllegalStateException("the simulated organisation has no administrator"));
+        for (String service : List.of("s3", "ebs", "secretsmanager")) {
+            emulator.createAwsManagedKey(production, region, service);
+        }
+        LookupConfig targets = new LookupConfig(List.of(new LookupAccountConfig(production, null,
+                null, null, null)), List.of(region), null, emulator.endpoint().toString(), null, null, null, null, null, null);
+        KmsInventory inventory = new KmsInventory(targets, pipeline.config().inventorySettings(), emulator.clock(),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create(admin.accessKeyId(), admin.secretAccessKey())));
+        return InventoryService.once(inventory, pipeline.topics(), pipeline.kafkaClientProperties(),
+                pipeline.config().kafka().partitions(), pipeline.config().kafka().replicationFactor()).keys().size();
     }
 
     private Duration scaled(Duration real) {

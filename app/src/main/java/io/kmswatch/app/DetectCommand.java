@@ -27,6 +27,9 @@ final class DetectCommand implements Callable<Integer> {
             MetricsEndpoint metrics = life.manage(MetricsEndpoint.start(config.metrics().bind(), config.metrics().port()));
             Pipeline pipeline = life.manage(Pipeline.connect(config, metrics));
             DetectApp detect = pipeline.startDetect(applicationId);
+            if (config.inventory().enabled()) {
+                pipeline.startInventory();
+            }
             System.out.println("kmswatch detect (" + applicationId + ", " + config.streams().processingGuarantee() + "): "
                     + detect.topics().kmsEvents().name() + " → " + detect.topics().kmsDetections().name()
                     + " on " + pipeline.bootstrapServers());

@@ -2,10 +2,13 @@ package io.kmswatch.app;
 
 import io.kmswatch.emulator.EmulatorConfig;
 import io.kmswatch.emulator.KmsEmulator;
+import io.kmswatch.emulator.delivery.EventBridgeQueueDelivery;
+import io.kmswatch.emulator.delivery.TrailBucketDelivery;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,6 +18,9 @@ import picocli.CommandLine.Option;
             "work with --endpoint-url), envelope cryptography, key policies and grants, and a CloudTrail record",
             "for every call (LookupEvents on the same port, S3-layout log files, an NDJSON audit log)."})
 final class EmulatorCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--port", description = "Port (default 4599; 0 picks a free one).")
     Integer port;
 
@@ -33,6 +39,20 @@ final class EmulatorCommand implements Callable<Integer> {
     @Option(names = "--trail-dir", description = "Write S3-layout gzip CloudTrail log files under this directory.")
     Path trailDir;
 
+    @Option(names = "--eventbridge-queue", paramLabel = "URL",
+            description = "Send every CloudTrail record to this SQS queue as an EventBridge rule does (\"AWS API Call"
+                    + " via CloudTrail\" events); a queue URL whose host is not AWS's names its own endpoint.")
+    String eventBridgeQueue;
+
+    @Option(names = "--trail-bucket", paramLabel = "s3://BUCKET[/PREFIX]",
+            description = "Put each rolled trail file into this bucket at the key a trail gives it (point the bucket's"
+                    + " notifications at a queue); implies trail files (in --trail-dir, else a temporary directory).")
+    String trailBucket;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL", description = "S3 endpoint for --trail-bucket (moto_server,"
+            + " MinIO); default AWS.")
+    String s3Endpoint;
+
     @Option(names = "--clock-start", description = "Emulator time at start (ISO-8601, e.g. 2024-03-01T00:00:00Z).")
     Instant clockStart;
 
@@ -40,7 +60,7 @@ final class EmulatorCommand implements Callable<Integer> {
     Double clockSpeed;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, java.io.IOException {
         EmulatorConfig c = config == null ? EmulatorConfig.defaults() : EmulatorConfig.load(config);
         if (port != null) {
             c = c.withPort(port);
@@ -56,17 +76,49 @@ final class EmulatorCommand implements Callable<Integer> {
         }
         if (trailDir != null) {
             c = c.withTrailDir(trailDir);
+        } else if (trailBucket != null) {
+            c = c.withTrailDir(java.nio.file.Files.createTempDirectory("kmswatch-trail-"));
         }
         if (clockStart != null || clockSpeed != null) {
             c = c.withClock(clockStart != null ? clockStart : c.clockStart(), clockSpeed != null ? clockSpeed : c.clockSpeed());
         }
         KmsEmulator emulator = KmsEmulator.start(c);
+        EventBridgeQueueDelivery events = null;
+        TrailBucketDelivery files = null;
+        try {
+            if (eventBridgeQueue != null) {
+                events = EventBridgeQueueDelivery.start(eventBridgeQueue, c.region());
+                emulator.addListener(events);
+            }
+            if (trailBucket != null) {
+                files = TrailBucketDelivery.start(trailBucket, s3Endpoint, c.region());
+                emulator.addTrailFileListener(files);
+            }
+        } catch (IllegalArgumentException e) {
+            emulator.close();
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        EventBridgeQueueDelivery eventsDelivery = events;
+        TrailBucketDelivery filesDelivery = files;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            emulator.close();
+            emulator.close(); // writes the pending trail files, which the bucket delivery then uploads
+            if (eventsDelivery != null) {
+                eventsDelivery.close();
+            }
+            if (filesDelivery != null) {
+                filesDelivery.close();
+            }
             stopped.countDown();
         }, "kmswatch-emulator-stop"));
         System.out.println("KMS emulator listening on " + emulator.endpoint());
+        if (eventBridgeQueue != null) {
+            System.out.println("  EventBridge events to " + eventBridgeQueue);
+        }
+        if (trailBucket != null) {
+            System.out.println("  trail files to " + trailBucket + " every " + c.trailRollMinutes()
+                    + " emulator minute(s)");
+        }
         if (config == null) {
             System.out.println("  default account " + EmulatorConfig.DEFAULT_ACCOUNT + ", IAM user admin:");
             System.out.println("    export AWS_ACCESS_KEY_ID=" + EmulatorConfig.DEFAULT_ACCESS_KEY_ID);

@@ -64,7 +64,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path work = Files.createTempDirectory("kmswatch-evaluate-");
+        ScratchDir scratch = ScratchDir.create("kmswatch-evaluate-");
+        Path work = scratch.path();
         KmswatchConfig defaults = KmswatchConfig.defaults();
         KmswatchConfig config = new KmswatchConfig(work, new KmswatchConfig.Kafka(null, work.resolve("broker"), null, null, null, null),
                 defaults.sources(), SimulatedOrganisation.detections(TrafficProfile.defaults()), defaults.alerts(),
@@ -75,7 +76,7 @@ final class EvaluateCommand implements Callable<Integer> {
         List<Detection> detections;
         TrafficSummary summary;
         try (Lifecycle life = new Lifecycle()) {
-            life.manage(() -> DirectoryCleaner.delete(work));
+            life.manage(scratch);
             MetricsEndpoint metrics = life.manage(MetricsEndpoint.start("127.0.0.1", -1));
             Pipeline pipeline = life.manage(Pipeline.connect(config, metrics));
             pipeline.startDetect("kmswatch-evaluate-detect");

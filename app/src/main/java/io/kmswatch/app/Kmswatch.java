@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             EmulatorCommand.class,
             DemoCommand.class,
             RunCommand.class,
+            InventoryCommand.class,
             TrafficCommand.class,
             ReplayCommand.class,
             EvaluateCommand.class,

@@ -2,6 +2,8 @@ package io.kmswatch.app;
 
 import io.kmswatch.alerts.AlertsConfig;
 import io.kmswatch.ingest.SourcesConfig;
+import io.kmswatch.ingest.inventory.InventoryConfig;
+import io.kmswatch.ingest.lookup.LookupConfig;
 import io.kmswatch.streams.DetectionsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +23,11 @@ import java.util.Objects;
  * @param alerts      suppression, routes, silences, sinks, delivery
  * @param streams     Kafka Streams settings shared by {@code detect} and {@code alerts}
  * @param metrics     the {@code /metrics} endpoint
+ * @param inventory   the KMS API inventory that seeds the detections' key inventory (off by default);
+ *                    it reads the accounts and Regions of {@code sources.lookup}
  */
 public record KmswatchConfig(Path workDir, Kafka kafka, SourcesConfig sources, DetectionsConfig detections,
-                             AlertsConfig alerts, Streams streams, Metrics metrics) {
+                             AlertsConfig alerts, Streams streams, Metrics metrics, InventoryConfig inventory) {
     public KmswatchConfig {
         workDir = workDir == null ? Path.of(".kmswatch") : workDir;
         kafka = Objects.requireNonNullElseGet(kafka, () -> new Kafka(null, null, null, null, null, null));
@@ -32,11 +36,28 @@ public record KmswatchConfig(Path workDir, Kafka kafka, SourcesConfig sources, D
         alerts = Objects.requireNonNullElseGet(alerts, () -> ConfigFiles.parse("{}", "defaults", AlertsConfig.class));
         streams = Objects.requireNonNullElseGet(streams, () -> new Streams(null, null, null));
         metrics = Objects.requireNonNullElseGet(metrics, () -> new Metrics(null, null));
+        inventory = Objects.requireNonNullElseGet(inventory, InventoryConfig::defaults);
+    }
+
+    /** Without an inventory section (off). */
+    public KmswatchConfig(Path workDir, Kafka kafka, SourcesConfig sources, DetectionsConfig detections,
+                          AlertsConfig alerts, Streams streams, Metrics metrics) {
+        this(workDir, kafka, sources, detections, alerts, streams, metrics, null);
     }
 
     /** Everything at its default. */
     public static KmswatchConfig defaults() {
-        return new KmswatchConfig(null, null, null, null, null, null, null);
+        return new KmswatchConfig(null, null, null, null, null, null, null, null);
+    }
+
+    /** The LookupEvents settings, whose accounts, Regions and credentials the inventory reads too. */
+    public LookupConfig inventoryTargets() {
+        return sources.lookup() != null ? sources.lookup() : LookupConfig.defaults();
+    }
+
+    /** The inventory settings with the detections' trusted accounts. */
+    public InventoryConfig inventorySettings() {
+        return inventory.withTrustedAccounts(detections.trustedAccounts());
     }
 
     /**

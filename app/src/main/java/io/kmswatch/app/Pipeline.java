@@ -11,10 +11,12 @@ import io.kmswatch.ingest.IngestConfig;
 import io.kmswatch.ingest.IngestService;
 import io.kmswatch.ingest.SourcesConfig;
 import io.kmswatch.ingest.feed.EmulatorFeed;
+import io.kmswatch.ingest.inventory.InventoryService;
 import io.kmswatch.streams.DetectApp;
 import io.kmswatch.streams.StreamsMetrics;
 import io.kmswatch.streams.StreamsSettings;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -147,13 +149,25 @@ final class Pipeline implements AutoCloseable {
     DetectApp startDetect(String applicationId) {
         StreamsMetrics streamsMetrics = new StreamsMetrics();
         streamsMetrics.bindTo(metrics.registry());
-        detect = new DetectApp(detectSettings(applicationId), config.detections(), streamsMetrics);
+        detect = new DetectApp(detectSettings(applicationId), config.detections(), streamsMetrics)
+                .seedFromInventory(config.inventory().enabled());
         stages.add(detect);
         detect.start();
         if (!detect.awaitRunning(Duration.ofSeconds(60))) {
             throw new IllegalStateException("the detections did not reach RUNNING within 60 s (state " + detect.state() + ")");
         }
         return detect;
+    }
+
+    /**
+     * Reads the KMS API inventory now and every {@code inventory.refresh} into kms-key-inventory
+     * (the accounts, Regions and credentials of {@code sources.lookup}).
+     */
+    InventoryService startInventory() {
+        InventoryService s = InventoryService.start(config.inventoryTargets(), config.inventorySettings(), Clock.systemUTC(),
+                topics, kafkaClientProperties(), config.kafka().partitions(), config.kafka().replicationFactor());
+        stages.add(s);
+        return s;
     }
 
     AlertsAppSettings alertsSettings(String applicationId) {

@@ -97,8 +97,9 @@ final class ReplayCommand implements Callable<Integer> {
             return 1;
         }
 
-        Path work = Files.createTempDirectory("kmswatch-replay-");
         KmswatchConfig base = config == null ? KmswatchConfig.defaults() : ConfigFiles.load(config, KmswatchConfig.class);
+        ScratchDir scratch = ScratchDir.create("kmswatch-replay-");
+        Path work = scratch.path();
         KmswatchConfig replayConfig = new KmswatchConfig(work, new KmswatchConfig.Kafka(null, work.resolve("broker"),
                 base.kafka().topicPrefix(), base.kafka().partitions(), null, Map.of()), base.sources(), base.detections(),
                 base.alerts(), base.streams(), new KmswatchConfig.Metrics(-1, null));
@@ -107,7 +108,7 @@ final class ReplayCommand implements Callable<Integer> {
         List<Alert> alerts;
         IngestSummary summary;
         try (Lifecycle life = new Lifecycle()) {
-            life.manage(() -> DirectoryCleaner.delete(work));
+            life.manage(scratch);
             MetricsEndpoint metrics = life.manage(MetricsEndpoint.start("127.0.0.1", -1));
             Pipeline pipeline = life.manage(Pipeline.connect(replayConfig, metrics));
             pipeline.startDetect("kmswatch-replay-detect");

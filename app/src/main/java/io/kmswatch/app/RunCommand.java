@@ -33,6 +33,9 @@ final class RunCommand implements Callable<Integer> {
             Pipeline pipeline = life.manage(Pipeline.connect(config, metrics));
             pipeline.startIngest(config.sources());
             pipeline.startDetect("kmswatch-detect");
+            if (config.inventory().enabled()) {
+                pipeline.startInventory();
+            }
             pipeline.startAlerts("kmswatch-alerts", alerts);
             System.out.println("kmswatch running");
             System.out.println("  kafka:   " + pipeline.bootstrapServers() + (pipeline.embeddedBroker() ? " (embedded)" : ""));

@@ -95,6 +95,10 @@ class DemoIT {
         assertThat(counter(last, "kmswatch_ingest_records_produced_total")).isPositive();
         assertThat(counter(last, "kmswatch_alerts_emitted_total")).isPositive();
         assertThat(counter(last, "kmswatch_emulator_requests_total")).isPositive();
+        // The inventory read before any traffic: the production account's three AWS managed keys, in the key
+        // gauges from the first scrape on.
+        assertThat(lines).anyMatch(l -> l.matches("\\s+inventory\\s+3 keys read from the emulator's KMS API into kms-key-inventory.*"));
+        assertThat(counter(scrapes.get(0), "kmswatch_streams_keys")).isGreaterThanOrEqualTo(3);
     }
 
     /** The sum of every series of a counter in a Prometheus text exposition. */

@@ -22,6 +22,30 @@ class KmswatchConfigTest {
         assertThat(c.detections().grace()).isEqualTo(Duration.ofMinutes(15));
         assertThat(c.alerts().suppressionWindow()).isEqualTo(Duration.ofHours(1));
         assertThat(c.metrics().port()).isEqualTo(9464);
+        assertThat(c.inventory().enabled()).isFalse();
+        assertThat(c.inventory().refresh()).isEqualTo(Duration.ofHours(24));
+        assertThat(c.inventory().quotaShare()).isEqualTo(0.5);
+    }
+
+    @Test
+    void shouldBindAnSqsSourceWithTheEndpointItsQueueUrlNames(@TempDir Path dir) throws Exception {
+        Path f = Files.writeString(dir.resolve("sqs.yaml"), """
+                sources:
+                  sqs:
+                    queues:
+                      - queueUrl: http://127.0.0.1:5000/123456789012/kms-events
+                      - {queueUrl: "https://sqs.eu-west-1.amazonaws.com/111122223333/trail", assumeRoleArn: "arn:aws:iam::111122223333:role/r"}
+                    waitTime: 5s
+                """);
+        KmswatchConfig c = ConfigFiles.load(f, KmswatchConfig.class);
+
+        assertThat(c.sources().sqs().queues()).hasSize(2);
+        assertThat(c.sources().sqs().queues().get(0).endpoint()).isEqualTo("http://127.0.0.1:5000");
+        assertThat(c.sources().sqs().queues().get(1).region()).isEqualTo("eu-west-1");
+        assertThat(c.sources().sqs().queues().get(1).endpoint()).isNull();
+        assertThat(c.sources().sqs().waitTime()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.sources().sqs().visibilityTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.sources().lookup()).isNull();
     }
 
     @Test
@@ -39,6 +63,8 @@ class KmswatchConfigTest {
         "streams: {processingGuarantee: maybe}|processingGuarantee must be exactly_once_v2 or at_least_once",
         "detections: {trustedAccounts: [12]}|is not a 12-digit account id",
         "metrics: [1, 2]|key 'metrics'",
+        "inventory: {quotaShare: 1.5}|inventory.quotaShare must be in (0, 1)",
+        "inventory: {refresh: 10s}|inventory.refresh must be at least 1m",
         "kafka: {bootstrapServers: '${KMSWATCH_TEST_UNSET_VARIABLE}'}|KMSWATCH_TEST_UNSET_VARIABLE",
     })
     void shouldNameTheFileTheKeyAndWhatWasExpected(String yaml, String expected, @TempDir Path dir) throws Exception {

@@ -36,7 +36,7 @@ public class BenchCommand implements Callable<Integer> {
     List<Path> codecInput;
 
     @Option(names = "--only", split = ",", paramLabel = "PART",
-            description = "Run only these parts: codec, replay, detect (= throughput, latency, scaling), kms, aes, memory, demo (default: all).")
+            description = "Run only these parts: codec, replay, detect (= throughput, latency, scaling), kms, aes, memory, demo (default: all); latency includes the call-to-alert time through each source.")
     List<String> only;
 
     @Option(names = "--kafka", paramLabel = "KEY=VALUE",
@@ -167,6 +167,7 @@ public class BenchCommand implements Callable<Integer> {
         }
         if (runs("latency")) {
             latency(figures, bench);
+            sourceLatency(figures, bench.bootstrap(), work);
         }
         if (runs("scaling")) {
             scaling(figures, bench);
@@ -221,6 +222,42 @@ public class BenchCommand implements Callable<Integer> {
                 eos.p50(), eos.p99(), eos.p999(), eos.max(), eos.samples()));
         line(String.format("   ALO  p50 %.1f ms  p99 %.1f ms  p999 %.1f ms  max %.1f ms  (%d samples; target p99 <= 50)",
                 alos.p50(), alos.p99(), alos.p999(), alos.max(), alos.samples()));
+    }
+
+    private void sourceLatency(Map<String, Object> figures, String bootstrap, Path work) {
+        int samples = quick ? 20 : 50;
+        Duration interval = Duration.ofSeconds(quick ? 5 : 15);
+        List<SourceLatencyBenchmark.Result> results = new SourceLatencyBenchmark(bootstrap, work.resolve("e2e"))
+                .run(samples, interval);
+        Map<String, Object> p50 = new LinkedHashMap<>();
+        Map<String, Object> p99 = new LinkedHashMap<>();
+        Map<String, Object> notes = new LinkedHashMap<>();
+        section("5. Call to alert through each source: " + samples + " DisableKey calls per source, each timed until its"
+                + " key-disabled alert reaches a webhook receiver (detections exactly-once, default settings; polled"
+                + " sources and trail files every " + interval.toSeconds() + " s)");
+        for (SourceLatencyBenchmark.Result r : results) {
+            if (r.percentiles() != null) {
+                p50.put(r.route(), round(r.percentiles().p50()));
+                p99.put(r.route(), round(r.percentiles().p99()));
+                line(String.format("   %-18s p50 %8.1f ms  p99 %8.1f ms  max %8.1f ms  (%d samples%s)%s", r.route(),
+                        r.percentiles().p50(), r.percentiles().p99(), r.percentiles().max(), r.percentiles().samples(),
+                        r.interval() == null ? "" : ", every " + r.interval().toSeconds() + " s",
+                        r.note() == null ? "" : "  " + r.note()));
+            } else {
+                line(String.format("   %-18s not measured: %s", r.route(), r.note()));
+            }
+            if (r.note() != null) {
+                notes.put(r.route(), r.note());
+            }
+        }
+        line("   (targets: sqsEventBridge p99 <= 3000 ms, emulatorFeed p99 <= 1000 ms; AWS adds its own delivery delay:"
+                + " README, \"Which source\")");
+        figures.put("e2eLatencyP50Ms", p50);
+        figures.put("e2eLatencyP99Ms", p99);
+        figures.put("e2eLatencyPolledEverySeconds", interval.toSeconds());
+        if (!notes.isEmpty()) {
+            figures.put("e2eLatencyNotes", notes);
+        }
     }
 
     private void scaling(Map<String, Object> figures, DetectBenchmark bench) {

@@ -63,6 +63,11 @@ public final class DetectBenchmark {
      * @param eosFirstTenth seconds exactly-once took over the untimed first tenth of the backlog, from its first
      *                      record (group join, assignment, transactions starting)
      */
+    /** The broker the benchmark runs on. */
+    public String bootstrap() {
+        return bootstrap;
+    }
+
     public record Throughput(long events, int partitions, Measurement eos, Measurement alos, Measurement raw,
                              Duration warmUp, Measurement eosFirstTenth) {
         public double eosToRaw() {

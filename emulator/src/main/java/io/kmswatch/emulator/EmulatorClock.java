@@ -29,6 +29,11 @@ public final class EmulatorClock extends Clock {
         return new EmulatorClock(Instant.now(), 1.0);
     }
 
+    /** The emulator time this clock started at. */
+    public Instant start() {
+        return start;
+    }
+
     public double speed() {
         return speed;
     }

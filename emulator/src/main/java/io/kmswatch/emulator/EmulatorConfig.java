@@ -1,10 +1,7 @@
 package io.kmswatch.emulator;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.kmswatch.events.config.ConfigYaml;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,8 +11,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Function;
 
 /**
  * Configuration of the KMS emulator, bound from one YAML file (keys are the component names) and validated
@@ -56,7 +52,8 @@ import java.util.regex.Pattern;
  *     rootAccessKeys:
  *       - {accessKeyId: AKIA…, secretAccessKey: …}
  * </pre>
- * Environment variables may appear as {@code ${NAME}} inside the file.
+ * Environment variables may appear as {@code ${NAME}} (or {@code ${NAME:-default}}) inside the file: the file is
+ * read as every kmswatch configuration file is ({@link io.kmswatch.events.config.ConfigYaml#read}).
  */
 public record EmulatorConfig(Integer port, String bind, String region, String partition, Path dataDir, Path auditLog,
                              Path trailDir, Instant clockStart, Double clockSpeed, Integer trailRollMinutes,
@@ -120,37 +117,35 @@ public record EmulatorConfig(Integer port, String bind, String region, String pa
     }
 
     /**
-     * Reads a YAML file, substituting {@code ${ENV}} references.
+     * Reads a YAML file through the one configuration mechanism of kmswatch ({@code events/config}): {@code ${ENV}}
+     * substitution ({@code ${NAME:-default}}, {@code $${} for a literal), then the shared mapper (unknown keys are
+     * errors).
      *
-     * @throws EmulatorException when the file cannot be read or is invalid
+     * @throws EmulatorException when the file cannot be read or is invalid; the message names the file and key
      */
     public static EmulatorConfig load(Path file) {
+        String text;
         try {
-            String text = substituteEnv(Files.readString(file));
-            EmulatorConfig c = yaml().readValue(text, EmulatorConfig.class);
-            return c == null ? defaults() : c;
+            text = Files.readString(file);
         } catch (IOException e) {
             throw new EmulatorException("cannot read emulator config " + file + ": " + e.getMessage(), e);
         }
+        return parse(text, System::getenv, file.toString());
     }
 
-    static ObjectMapper yaml() {
-        return new ObjectMapper(new YAMLFactory()).registerModule(new JavaTimeModule())
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    }
-
-    private static String substituteEnv(String text) {
-        Matcher m = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}").matcher(text);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            String v = System.getenv(m.group(1));
-            if (v == null) {
-                throw new EmulatorException("environment variable " + m.group(1) + " is not set");
-            }
-            m.appendReplacement(sb, Matcher.quoteReplacement(v));
+    /**
+     * Binds YAML text, with {@code env} for {@code ${NAME}} references; an empty document is {@link #defaults()}.
+     *
+     * @param source names the text in error messages
+     * @throws EmulatorException when the text is invalid; the message names the source and key
+     */
+    public static EmulatorConfig parse(String yaml, Function<String, String> env, String source) {
+        try {
+            EmulatorConfig c = ConfigYaml.read(yaml, env, EmulatorConfig.class);
+            return c == null ? defaults() : c;
+        } catch (IllegalArgumentException e) {
+            throw new EmulatorException("invalid emulator config " + source + ": " + e.getMessage(), e);
         }
-        m.appendTail(sb);
-        return sb.toString();
     }
 
     public EmulatorConfig withPort(int p) {

@@ -5,12 +5,16 @@ import io.kmswatch.emulator.api.OperationHandler;
 import io.kmswatch.emulator.api.Services;
 import io.kmswatch.emulator.crypto.CryptoCore;
 import io.kmswatch.emulator.handler.Handlers;
+import io.kmswatch.emulator.policy.KeyPolicies;
 import io.kmswatch.emulator.policy.PolicyEvaluator;
 import io.kmswatch.emulator.sigv4.SigV4Verifier;
+import io.kmswatch.emulator.state.Alias;
 import io.kmswatch.emulator.state.InMemoryKeyStore;
 import io.kmswatch.emulator.state.KeyIds;
 import io.kmswatch.emulator.state.JournaledKeyStore;
+import io.kmswatch.emulator.state.KeyState;
 import io.kmswatch.emulator.state.KeyStore;
+import io.kmswatch.emulator.state.KmsKey;
 import io.kmswatch.emulator.trail.AuditLogWriter;
 import io.kmswatch.emulator.trail.CloudTrailEmitter;
 import io.kmswatch.emulator.trail.S3TrailWriter;
@@ -28,6 +32,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +56,7 @@ public final class KmsEmulator implements AutoCloseable {
     private final KmsHttpServer server;
     private final ScheduledExecutorService scheduler;
     private final KeyLifecycle lifecycle;
+    private final Services services;
 
     private KmsEmulator(EmulatorConfig config) throws IOException {
         this.config = config;
@@ -65,6 +71,7 @@ public final class KmsEmulator implements AutoCloseable {
         this.emitter = new CloudTrailEmitter(clock, trailStore, s3, audit);
         Services services = new Services(store, new CryptoCore(), new Authorizer(new PolicyEvaluator(), store), clock,
                 identities, config.partition(), emitter, new ConcurrentHashMap<>(), KeyIds.seeded(config.keyIdSeed()));
+        this.services = services;
         Map<String, OperationHandler<?, ?>> handlers = Handlers.all();
         Set<String> ops = new HashSet<>(handlers.keySet());
         ops.add("LookupEvents");
@@ -73,7 +80,7 @@ public final class KmsEmulator implements AutoCloseable {
         // clock runs fast or starts in the past.
         SigV4Verifier verifier = new SigV4Verifier(identities, java.time.Clock.systemUTC(),
                 Duration.ofSeconds(config.maxClockSkewSeconds()));
-        this.server = new KmsHttpServer(config, services, handlers, verifier, metrics);
+        this.server = new KmsHttpServer(config, RequestPipeline.create(config, services, handlers, verifier, metrics));
         this.lifecycle = new KeyLifecycle(services);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kms-emulator-lifecycle");
@@ -113,6 +120,37 @@ public final class KmsEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates the AWS managed key of a service in one account and Region, as AWS does when the service
+     * first encrypts with its default key: {@code KeyManager} {@code AWS}, alias {@code alias/aws/<service>},
+     * the AWS managed key policy, rotation every 365 days. Returns the existing key when there is one.
+     * Not an API call: no CloudTrail record (AWS writes the service's calls, not the key's creation by it).
+     *
+     * @param service the service's endpoint prefix, e.g. {@code s3}, {@code ebs}, {@code secretsmanager}
+     * @return the key ARN
+     */
+    public synchronized String createAwsManagedKey(String accountId, String region, String service) {
+        String aliasName = "alias/aws/" + service;
+        var existing = store.alias(accountId, region, aliasName);
+        if (existing.isPresent()) {
+            return KmsKey.arn(config.partition(), region, accountId, existing.get().targetKeyId());
+        }
+        // Not from the seeded id sequence: the keys a seeded traffic run creates keep their ids.
+        String keyId = KeyIds.random().next(false,
+                id -> store.key(KmsKey.arn(config.partition(), region, accountId, id)).isPresent());
+        Instant now = clock.instant();
+        KmsKey key = new KmsKey.Builder().keyId(keyId).accountId(accountId).region(region).partition(config.partition())
+                .creationDate(now).description("Default key that protects my " + service + " data when no other key is defined")
+                .keyUsage("ENCRYPT_DECRYPT").keySpec("SYMMETRIC_DEFAULT").origin("AWS_KMS").keyState(KeyState.ENABLED)
+                .policy(KeyPolicies.awsManagedKeyPolicy(config.partition(), accountId, region, service))
+                .materials(List.of(services.crypto().newMaterial("SYMMETRIC_DEFAULT", 1, null, now)))
+                .rotationEnabled(true).rotationPeriodInDays(365).nextRotationDate(now.plus(Duration.ofDays(365)))
+                .keyManager("AWS").build();
+        store.putKey(key);
+        store.putAlias(new Alias(aliasName, accountId, region, config.partition(), keyId, now, now));
+        return key.arn();
+    }
+
     /** {@code http://<host>:<port>}, with the actually bound port (useful with port 0). */
     public URI endpoint() {
         String host = config.bind().contains(":") ? "[" + config.bind() + "]" : config.bind();
@@ -146,6 +184,18 @@ public final class KmsEmulator implements AutoCloseable {
 
     public void removeListener(CloudTrailListener listener) {
         emitter.removeListener(listener);
+    }
+
+    /**
+     * Subscribes to every S3-layout trail file written from now on.
+     *
+     * @throws EmulatorException when trail files are off (no {@code trailDir})
+     */
+    public void addTrailFileListener(io.kmswatch.emulator.trail.S3TrailWriter.FileListener listener) {
+        if (emitter.trailWriter() == null) {
+            throw new EmulatorException("trail files are off: set trailDir (--trail-dir) to deliver trail files");
+        }
+        emitter.trailWriter().addFileListener(listener);
     }
 
     /** The emulator clock (event times, rotation and deletion dates follow it). */

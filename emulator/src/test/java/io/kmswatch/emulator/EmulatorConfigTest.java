@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -86,5 +87,44 @@ class EmulatorConfigTest {
                 .isInstanceOf(EmulatorException.class).hasMessageContaining("clockSpeed");
         Path missing = dir.resolve("nope.yaml");
         assertThatThrownBy(() -> EmulatorConfig.load(missing)).isInstanceOf(EmulatorException.class);
+    }
+
+    @Test
+    void shouldReadThroughTheSharedConfigMechanism() {
+        String yaml = """
+                # port: ${NOT_SET_ANYWHERE}   a commented-out example does not demand its variable
+                port: ${EMULATOR_PORT:-0}
+                bind: "${EMULATOR_BIND}"
+                accounts:
+                  - id: "444455556666"
+                    users:
+                      - {name: bob, accessKeyId: AKIABOBEXAMPLE000001, secretAccessKey: "${BOB_SECRET}"}
+                """;
+        EmulatorConfig c = EmulatorConfig.parse(yaml, Map.of("EMULATOR_BIND", "127.0.0.2", "BOB_SECRET", "s3cr3t$x")::get,
+                "emulator.yaml");
+
+        assertThat(c.port()).isZero();
+        assertThat(c.bind()).isEqualTo("127.0.0.2");
+        assertThat(c.accounts().get(0).users().get(0).secretAccessKey()).isEqualTo("s3cr3t$x");
+        assertThat(EmulatorConfig.parse("# nothing set\n", n -> null, "empty.yaml")).isEqualTo(EmulatorConfig.defaults());
+    }
+
+    @Test
+    void shouldNameFileKeyAndVariableInErrorsWithoutValues() {
+        assertThatThrownBy(() -> EmulatorConfig.parse("bind: ${EMULATOR_BIND}\n", n -> null, "emulator.yaml"))
+                .isInstanceOf(EmulatorException.class).hasMessageContaining("emulator.yaml")
+                .hasMessageContaining("EMULATOR_BIND is not set");
+        assertThatThrownBy(() -> EmulatorConfig.parse("prot: 4599\n", n -> null, "emulator.yaml"))
+                .isInstanceOf(EmulatorException.class)
+                .hasMessage("invalid emulator config emulator.yaml: key 'prot' (line 1) is not a known setting");
+        assertThatThrownBy(() -> EmulatorConfig.parse("""
+                accounts:
+                  - id: "444455556666"
+                    users:
+                      - {name: bob, accessKeyId: lower-case-id, secretAccessKey: "${SECRET}"}
+                """, Map.of("SECRET", "hunter2")::get, "emulator.yaml"))
+                .isInstanceOf(EmulatorException.class).hasMessageContaining("key 'accounts[0].users[0]' (line 4)")
+                .hasMessageContaining("access key id of user bob must be 16-128 upper-case letters/digits")
+                .message().doesNotContain("hunter2");
     }
 }

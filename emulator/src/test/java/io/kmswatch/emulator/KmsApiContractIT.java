@@ -284,6 +284,31 @@ class KmsApiContractIT {
     }
 
     @Test
+    void shouldAnswerAliasNameErrorsInKmsWordsAndListPredefinedAliasesThroughTheSdk() {
+        String id = newKey();
+        KmsException pattern = kmsError(() -> kms.createAlias(b -> b.aliasName("alias/my!alias").targetKeyId(id)));
+        KmsException prefix = kmsError(() -> kms.updateAlias(b -> b.aliasName("my-alias").targetKeyId(id)));
+        KmsException colon = kmsError(() -> kms.deleteAlias(b -> b.aliasName("alias/a:b")));
+
+        assertThat(pattern.awsErrorDetails().errorCode()).isEqualTo("ValidationException");
+        assertThat(pattern.awsErrorDetails().errorMessage()).isEqualTo("1 validation error detected: Value "
+                + "'alias/my!alias' at 'aliasName' failed to satisfy constraint: Member must satisfy regular "
+                + "expression pattern: ^[a-zA-Z0-9:/_-]+$");
+        assertThat(prefix.awsErrorDetails().errorMessage()).isEqualTo("Alias must start with the prefix \"alias/\". "
+                + "Please see https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html");
+        assertThat(colon.awsErrorDetails().errorMessage()).isEqualTo("alias/a:b contains invalid characters for an alias");
+        List<AliasListEntry> predefined = kms.listAliasesPaginator(b -> b.limit(5)).aliases().stream()
+                .filter(a -> a.aliasName().startsWith("alias/aws/")).toList();
+        assertThat(predefined).extracting(AliasListEntry::aliasName)
+                .contains("alias/aws/s3", "alias/aws/ebs", "alias/aws/rds").hasSize(12);
+        assertThat(predefined).filteredOn(a -> a.aliasName().equals("alias/aws/s3"))
+                .singleElement().satisfies(a -> {
+                    assertThat(a.targetKeyId()).isNull();
+                    assertThat(a.aliasArn()).isEqualTo("arn:aws:kms:us-east-1:111122223333:alias/aws/s3");
+                });
+    }
+
+    @Test
     void shouldPageListsWithMarkers() {
         String id = newKey();
         for (int i = 0; i < 5; i++) {

@@ -1,5 +1,6 @@
 package io.kmswatch.events;
 
+import io.kmswatch.events.inventory.KeySnapshot;
 import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serdes;
@@ -17,6 +18,7 @@ import org.apache.kafka.common.serialization.Serdes;
  *   <tr><td>kms-alerts</td><td>alert id</td><td>{@link Alert} JSON</td></tr>
  *   <tr><td>kms-alerts-undeliverable</td><td>alert id</td><td>{@link UndeliverableAlert} JSON</td></tr>
  *   <tr><td>kms-scenario-labels</td><td>scenario id</td><td>{@link ScenarioLabel} JSON</td></tr>
+ *   <tr><td>kms-key-inventory</td><td>key ARN</td><td>{@link KeySnapshot} JSON; compacted</td></tr>
  * </table>
  */
 public final class Topics {
@@ -43,6 +45,7 @@ public final class Topics {
     private final Topic<String, Alert> kmsAlerts;
     private final Topic<String, UndeliverableAlert> kmsAlertsUndeliverable;
     private final Topic<String, ScenarioLabel> kmsScenarioLabels;
+    private final Topic<String, KeySnapshot> kmsKeyInventory;
 
     private Topics(String prefix) {
         this.prefix = Objects.requireNonNull(prefix, "prefix");
@@ -54,6 +57,8 @@ public final class Topics {
                 new JsonSerde<>(UndeliverableAlert.class));
         this.kmsScenarioLabels = new Topic<>(prefix + "kms-scenario-labels", Serdes.String(),
                 new JsonSerde<>(ScenarioLabel.class));
+        this.kmsKeyInventory = new Topic<>(prefix + "kms-key-inventory", Serdes.String(),
+                new JsonSerde<>(KeySnapshot.class));
     }
 
     /**
@@ -97,6 +102,11 @@ public final class Topics {
 
     public Topic<String, ScenarioLabel> kmsScenarioLabels() {
         return kmsScenarioLabels;
+    }
+
+    /** The key inventory read from the KMS API: compacted, keyed by key ARN (see {@code kmswatch inventory}). */
+    public Topic<String, KeySnapshot> kmsKeyInventory() {
+        return kmsKeyInventory;
     }
 
     /** Every topic name, for creating them. */

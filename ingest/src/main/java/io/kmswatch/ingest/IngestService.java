@@ -6,6 +6,7 @@ import io.kmswatch.ingest.files.FilesConfig;
 import io.kmswatch.ingest.files.LogFileSource;
 import io.kmswatch.ingest.lookup.LookupEventsSource;
 import io.kmswatch.ingest.s3.S3LogSource;
+import io.kmswatch.ingest.sqs.SqsSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ingest stage: runs the configured sources (LookupEvents, log files, S3), each on its own
+ * The ingest stage: runs the configured sources (SQS, LookupEvents, log files, S3), each on its own
  * thread with its own idempotent producer, checkpoints in the compacted checkpoint topic. The app
  * calls:
  * <ul>
@@ -61,7 +62,8 @@ public final class IngestService implements AutoCloseable {
         prepare(c, settings);
         CheckpointStore checkpoints = CheckpointStore.load(settings, c.checkpointTopicName());
         CloudTrailCodec codec = new CloudTrailCodec();
-        int count = (s.lookup() != null ? 1 : 0) + (s.files() != null ? 1 : 0) + (s.s3() != null ? 1 : 0);
+        int count = (s.lookup() != null ? 1 : 0) + (s.files() != null ? 1 : 0) + (s.s3() != null ? 1 : 0)
+                + (s.sqs() != null ? 1 : 0);
         IngestService service = new IngestService(count);
         try {
             if (s.lookup() != null) {
@@ -75,6 +77,10 @@ public final class IngestService implements AutoCloseable {
             if (s.s3() != null) {
                 EventPublisher p = service.publisher(c, settings, S3LogSource.ID, registry);
                 service.sources.add(new S3LogSource(s.s3(), p, checkpoints, codec));
+            }
+            if (s.sqs() != null) {
+                EventPublisher p = service.publisher(c, settings, SqsSource.ID, registry);
+                service.sources.add(new SqsSource(s.sqs(), p, codec, registry));
             }
         } catch (RuntimeException e) {
             service.publishers.forEach(EventPublisher::close);

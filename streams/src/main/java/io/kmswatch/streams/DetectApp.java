@@ -44,6 +44,7 @@ public final class DetectApp implements AutoCloseable {
     private final DetectionsConfig config;
     private final StreamsMetrics metrics;
     private final Topics topics;
+    private volatile boolean seedFromInventory;
     private KafkaStreams streams;
 
     /**
@@ -58,6 +59,15 @@ public final class DetectApp implements AutoCloseable {
     }
 
     /**
+     * Reads {@code kms-key-inventory} too (created compacted, with {@code kms-events}' partitions, when
+     * missing): its snapshots seed the key inventory and the posture detections. Call before {@link #start}.
+     */
+    public DetectApp seedFromInventory(boolean on) {
+        this.seedFromInventory = on;
+        return this;
+    }
+
+    /**
      * Creates missing topics and starts processing; returns at once (see {@link #awaitRunning}).
      *
      * @throws DetectionException when topics cannot be created or Streams cannot start
@@ -67,7 +77,7 @@ public final class DetectApp implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         int inputPartitions = createTopics();
-        streams = new KafkaStreams(DetectionTopology.build(config, topics, metrics, inputPartitions),
+        streams = new KafkaStreams(DetectionTopology.build(config, topics, metrics, inputPartitions, seedFromInventory),
                 streamsProperties(inputPartitions));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
@@ -147,6 +157,11 @@ public final class DetectApp implements AutoCloseable {
         }
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingDeserializationHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RejectingProcessingExceptionHandler.class);
+        // The handler also covers global state (there is none here): Kafka 5 makes this the default, and
+        // Kafka 4.4 warns on every StreamsConfig without it. The partition assignor builds its own
+        // StreamsConfig from the main consumer's settings, so it is passed there too.
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         // Dead-letter records returned by the handlers go out only when a dead-letter topic is named.
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.kmsEventsRejected().name());
         p.put(RejectingDeserializationHandler.METRICS_CONFIG, metrics);
@@ -172,7 +187,19 @@ public final class DetectApp implements AutoCloseable {
         }
         try (Admin admin = Admin.create(p)) {
             String input = topics.kmsEvents().name();
-            return TopicSetup.ensure(admin, wanted, Duration.ofSeconds(60)).get(input).partitions().size();
+            int partitions = TopicSetup.ensure(admin, wanted, Duration.ofSeconds(60)).get(input).partitions().size();
+            if (seedFromInventory) {
+                String inventory = topics.kmsKeyInventory().name();
+                int n = TopicSetup.ensure(admin, List.of(new NewTopic(inventory, partitions,
+                                settings.replicationFactor().shortValue())
+                        .configs(Map.of("cleanup.policy", "compact", "retention.ms", "-1"))), Duration.ofSeconds(60))
+                        .get(inventory).partitions().size();
+                if (n != partitions) {
+                    throw new DetectionException(inventory + " has " + n + " partitions and " + input + " " + partitions
+                            + ": they must match so that a key's snapshot and its events reach the same task");
+                }
+            }
+            return partitions;
         } catch (TopicSetup.TopicSetupException e) {
             throw new DetectionException("cannot create topics on " + settings.bootstrapServers() + ": " + e.getMessage(), e);
         }

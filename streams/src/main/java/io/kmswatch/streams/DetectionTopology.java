@@ -10,6 +10,9 @@ import io.kmswatch.streams.detect.KeyEvent;
 import io.kmswatch.streams.detect.KeyFacts;
 import io.kmswatch.events.JsonSerde;
 import io.kmswatch.streams.detect.RuleContext;
+import io.kmswatch.streams.inventory.PostureProcessor;
+import io.kmswatch.streams.inventory.PostureState;
+import io.kmswatch.streams.inventory.SnapshotTimestamp;
 import io.kmswatch.streams.state.WriteBehindStores;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +25,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -36,6 +40,8 @@ import org.apache.kafka.streams.state.Stores;
  *       → per-key detections (no repartition: the input is keyed by key ARN)
  *       → re-key by principal → one repartition topic → per-principal detections
  *   → merge → kms-detections (key: fingerprint)
+ * kms-key-inventory (key: key ARN; only with seedFromInventory)
+ *   → merged with the deduplicated events → key inventory (seeded) and posture detections → kms-detections
  * </pre>
  */
 public final class DetectionTopology {
@@ -70,6 +76,18 @@ public final class DetectionTopology {
      * @throws DetectionException when the config cannot be honoured (e.g. dedup retention shorter than a window)
      */
     public static Topology build(DetectionsConfig config, Topics topics, StreamsMetrics metrics, int inputPartitions) {
+        return build(config, topics, metrics, inputPartitions, false);
+    }
+
+    /**
+     * Builds the topology; with {@code seedFromInventory} it also reads {@code kms-key-inventory} (which must
+     * have as many partitions as {@code kms-events}): the snapshots seed the key inventory and feed the
+     * posture detections ({@link PostureProcessor}).
+     *
+     * @throws DetectionException when the config cannot be honoured (e.g. dedup retention shorter than a window)
+     */
+    public static Topology build(DetectionsConfig config, Topics topics, StreamsMetrics metrics, int inputPartitions,
+                                 boolean seedFromInventory) {
         if (inputPartitions < 1) {
             throw new DetectionException("inputPartitions must be at least 1, got " + inputPartitions);
         }
@@ -112,8 +130,27 @@ public final class DetectionTopology {
                 .process(() -> new TimedForward<String, CloudTrailEvent>(metrics), Named.as("time-by-key"));
         KStream<String, CloudTrailEvent> unique = events.process(
                 () -> new DedupProcessor(config.dedupRetention(), metrics), Named.as("dedup"), DedupProcessor.STORE);
-        KStream<String, KeyEvent> byKey = unique.process(() -> new InventoryProcessor(metrics),
-                Named.as("key-inventory"), InventoryProcessor.STORE);
+        ProcessorSupplier<String, Object, String, KeyEvent> inventory = () -> new InventoryProcessor(metrics);
+        KStream<String, KeyEvent> byKey;
+        KStream<String, Detection> posture = null;
+        if (seedFromInventory) {
+            // Snapshots and events meet on the same key ARN partition: the inventory and posture stores see both.
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PostureProcessor.STORE),
+                    Serdes.String(), new JsonSerde<>(PostureState.class)));
+            var inventoryTopic = topics.kmsKeyInventory();
+            KStream<String, Object> snapshots = builder.stream(inventoryTopic.name(),
+                            Consumed.with(Serdes.String(), inventoryTopic.valueSerde())
+                                    .withTimestampExtractor(new SnapshotTimestamp()).withName("kms-key-inventory"))
+                    .filter((k, s) -> s != null, Named.as("snapshots"))
+                    .mapValues(s -> (Object) s, Named.as("snapshots-as-input"));
+            KStream<String, Object> keyed = unique.mapValues(e -> (Object) e, Named.as("events-as-input"))
+                    .merge(snapshots, Named.as("events-and-snapshots"));
+            byKey = keyed.process(inventory, Named.as("key-inventory"), InventoryProcessor.STORE);
+            posture = keyed.process(() -> new PostureProcessor(config::isTrustedAccount), Named.as("key-posture"),
+                    PostureProcessor.STORE);
+        } else {
+            byKey = unique.process(inventory, Named.as("key-inventory"), InventoryProcessor.STORE);
+        }
 
         List<DetectionRule> perPrincipal = rules.stream().filter(r -> r.scope() == DetectionRule.Scope.PRINCIPAL).toList();
         KStream<String, KeyEvent> byPrincipal = null;
@@ -137,6 +174,9 @@ public final class DetectionTopology {
             KStream<String, KeyEvent> in = rule.scope() == DetectionRule.Scope.PRINCIPAL ? byPrincipal : byKey;
             KStream<String, Detection> out = rule.detect(in, ctx);
             all = all == null ? out : all.merge(out, Named.as("merge-" + rule.id()));
+        }
+        if (posture != null) {
+            all = all == null ? posture : all.merge(posture, Named.as("merge-posture"));
         }
         if (all != null) {
             all.peek((k, d) -> metrics.detection(d.detection(), d.severity()), Named.as("count-detections"))

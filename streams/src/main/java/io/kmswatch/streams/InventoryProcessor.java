@@ -1,8 +1,10 @@
 package io.kmswatch.streams;
 
 import io.kmswatch.events.CloudTrailEvent;
+import io.kmswatch.events.inventory.KeySnapshot;
 import io.kmswatch.streams.detect.KeyEvent;
 import io.kmswatch.streams.detect.KeyFacts;
+import io.kmswatch.streams.inventory.SnapshotFacts;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -13,9 +15,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The key inventory: one {@link KeyFacts} per key seen (state, rotation, owner, tags, last used,
  * pending deletion date), kept in a store keyed by key ARN — the input's key, so no repartition —
  * and tallied into the {@link StreamsMetrics} gauges. Each event is forwarded with the facts as
- * they were before it, then the facts are updated.
+ * they were before it, then the facts are updated. When detect reads {@code kms-key-inventory}, its
+ * snapshots come in here too and seed the facts ({@link SnapshotFacts}); they are not forwarded.
  */
-final class InventoryProcessor implements Processor<String, CloudTrailEvent, String, KeyEvent> {
+final class InventoryProcessor implements Processor<String, Object, String, KeyEvent> {
     static final String STORE = "kmswatch-key-inventory";
     /** Keys whose facts a task keeps as objects (see {@link io.kmswatch.streams.state.WriteBehindStores}). */
     static final int HOT_KEYS = 10_000;
@@ -43,8 +46,18 @@ final class InventoryProcessor implements Processor<String, CloudTrailEvent, Str
     }
 
     @Override
-    public void process(Record<String, CloudTrailEvent> record) {
-        CloudTrailEvent e = record.value();
+    public void process(Record<String, Object> record) {
+        if (record.value() instanceof KeySnapshot s) {
+            // A snapshot from kms-key-inventory (only when detect reads it): seeds the facts, fires nothing.
+            KeyFacts before = inventory.get(s.keyArn());
+            KeyFacts after = SnapshotFacts.apply(before, s);
+            if (!after.equals(before)) {
+                inventory.put(s.keyArn(), after);
+                tally.move(before, after);
+            }
+            return;
+        }
+        CloudTrailEvent e = (CloudTrailEvent) record.value();
         String arn = e.isKms() ? e.keyArn() : null;
         if (arn == null) {
             context.forward(record.withValue(new KeyEvent(e, null)));

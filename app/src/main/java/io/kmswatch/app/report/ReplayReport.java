@@ -32,6 +32,7 @@ public final class ReplayReport {
     private static final long[] BUCKETS_MINUTES = {1, 5, 15, 60, 360, 1440, 10080, 43200};
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm'Z'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final ReplayStats stats;
     private final List<Alert> alerts;
@@ -60,17 +61,17 @@ public final class ReplayReport {
                 .append("<title>kmswatch incident report</title><style>").append(CSS).append("</style></head><body>\n");
         h.append("<h1>kmswatch incident report</h1>\n<p class=\"meta\">")
                 .append(esc(String.join(", ", inputs))).append("<br>")
-                .append(stats.kmsRecords()).append(" KMS records");
+                .append(plural(stats.kmsRecords(), "KMS record"));
         if (stats.otherRecords() > 0) {
-            h.append(", ").append(stats.otherRecords()).append(" other records");
+            h.append(", ").append(plural(stats.otherRecords(), "other record"));
         }
         if (stats.rejectedCount() > 0) {
-            h.append(", ").append(stats.rejectedCount()).append(" rejected inputs");
+            h.append(", ").append(plural(stats.rejectedCount(), "rejected input"));
         }
         if (stats.first() != null) {
             h.append(" · ").append(TIME.format(stats.first())).append(" → ").append(TIME.format(stats.last()));
         }
-        h.append(" · <b>").append(alerts.size()).append(alerts.size() == 1 ? " alert" : " alerts").append("</b></p>\n");
+        h.append(" · <b>").append(plural(alerts.size(), "alert")).append("</b></p>\n");
         timeline(h);
         alertSection(h);
         tops(h);
@@ -85,12 +86,20 @@ public final class ReplayReport {
             h.append("<p>No KMS records in the input.</p>\n");
             return;
         }
-        long firstMin = stats.first().getEpochSecond() / 60;
-        long lastMin = stats.last().getEpochSecond() / 60;
+        long recordsFirst = stats.first().getEpochSecond() / 60;
+        long recordsLast = stats.last().getEpochSecond() / 60;
+        long firstMin = recordsFirst;
+        long latestAlert = Long.MIN_VALUE;
         for (Alert a : alerts) {
-            firstMin = Math.min(firstMin, a.firstEventTime().getEpochSecond() / 60);
-            lastMin = Math.max(lastMin, a.firstEventTime().getEpochSecond() / 60);
+            long m = firedAt(a).getEpochSecond() / 60;
+            firstMin = Math.min(firstMin, m);
+            latestAlert = Math.max(latestAlert, m);
         }
+        // An alert can fire well after the last record (key-deletion-pending comes due days later). Stretching
+        // the axis that far would squeeze the records into a bar or two, so such alerts get a panel of their own
+        // to the right of a break in the axis; one a little after the records just extends it.
+        boolean broken = latestAlert > recordsLast && latestAlert - recordsLast > Math.max(60, (recordsLast - firstMin + 1) / 4);
+        long lastMin = broken ? recordsLast : Math.max(recordsLast, latestAlert);
         long span = lastMin - firstMin + 1;
         long bucket = BUCKETS_MINUTES[BUCKETS_MINUTES.length - 1];
         for (long b : BUCKETS_MINUTES) {
@@ -127,76 +136,233 @@ public final class ReplayReport {
             }
             max = Math.max(max, sum);
         }
+        long yStep = yStep(max);
+        long yTop = (max + yStep - 1) / yStep * yStep;
+
         int width = 960;
-        int legendRows = legendRows(series, width - 56 - 16);
-        int height = 286 + 16 * legendRows;
         int left = 56;
         int right = 16;
-        int top = 24;
-        int bottom = 34 + 16 * legendRows;
-        double plotW = width - left - right;
-        double plotH = height - top - bottom;
+        int lateW = broken ? 150 : 0;
+        int gap = broken ? 24 : 0;
+        double plotRight = width - right - lateW - gap;
+        double plotW = plotRight - left;
         double barW = plotW / n;
+
+        // where each alert's marker goes: on the main axis, or in the later panel, in order of time
+        List<Long> lateMinutes = new ArrayList<>();
+        for (Alert a : alerts) {
+            long m = firedAt(a).getEpochSecond() / 60;
+            if (m > lastMin && !lateMinutes.contains(m)) {
+                lateMinutes.add(m);
+            }
+        }
+        lateMinutes.sort(null);
+        double lateLeft = plotRight + gap;
+        double[] markerX = new double[alerts.size()];
+        for (int a = 0; a < alerts.size(); a++) {
+            long m = firedAt(alerts.get(a)).getEpochSecond() / 60;
+            markerX[a] = m > lastMin
+                    ? lateLeft + lateW * (lateMinutes.indexOf(m) + 1) / (double) (lateMinutes.size() + 1)
+                    : left + (Math.floorDiv(m, bucket) - start) * barW + barW / 2;
+        }
+        int[] lane = lanes(markerX);
+        int lanes = 0;
+        for (int l : lane) {
+            lanes = Math.max(lanes, l + 1);
+        }
+
+        int legendRows = legendRows(series, width - left - right);
+        int top = lanes == 0 ? 24 : 12 + 18 * lanes;
+        double plotH = 228;
+        int bottom = 34 + 16 * legendRows;
+        int height = (int) (top + plotH + bottom);
+        double axisY = top + plotH;
         h.append("<p class=\"meta\">KMS calls per ").append(bucketLabel(bucket)).append(" by event name; ")
-                .append("red markers are alerts, numbered as in the list below.</p>\n");
+                .append("red markers are alerts, numbered as in the list below, at the event time they fired.</p>\n");
         h.append("<svg class=\"plot\" viewBox=\"0 0 ").append(width).append(' ').append(height)
                 .append("\" width=\"").append(width).append("\" height=\"").append(height)
                 .append("\" role=\"img\" aria-label=\"KMS calls over time\">\n");
-        // axes and grid
-        for (int i = 0; i <= 4; i++) {
-            double y = top + plotH - plotH * i / 4.0;
-            long v = Math.round(max * i / 4.0);
-            h.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" class=\"grid\"/>", left, y, width - right, y))
-                    .append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"ax\" text-anchor=\"end\">%d</text>%n", left - 6, y + 4, v));
+        // y axis: whole numbers of calls, each once
+        for (long v = 0; v <= yTop; v += yStep) {
+            double y = axisY - plotH * v / yTop;
+            h.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>", left, y, plotRight, y))
+                    .append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"ax ytick\" text-anchor=\"end\">%d</text>%n", left - 6, y + 4, v));
         }
         for (int i = 0; i < n; i++) {
-            double y = top + plotH;
+            double y = axisY;
             double x = left + i * barW;
             for (int s = 0; s < series.size(); s++) {
                 int c = counts[i][s];
                 if (c == 0) {
                     continue;
                 }
-                double bh = plotH * c / max;
+                double bh = plotH * c / yTop;
                 y -= bh;
                 h.append(String.format(Locale.ROOT,
-                        "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"><title>%s %s: %d</title></rect>",
+                        "<rect class=\"bar\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"%s\"><title>%s %s: %d</title></rect>",
                         x, y, Math.max(barW - 0.5, 0.5), bh, PALETTE[s % PALETTE.length],
                         esc(TIME.format(Instant.ofEpochSecond((start + i) * bucket * 60))), esc(series.get(s)), c));
             }
         }
         h.append('\n');
+        // x axis: up to six times under their bars, kept inside the plot's width
+        double labelRight = broken ? plotRight + 4 : width - 2;
         int ticks = Math.min(6, n);
+        List<double[]> tickAt = new ArrayList<>(); // {x of the bar, x of the label's centre, half its width}
+        List<String> tickLabels = new ArrayList<>();
         for (int t = 0; t < ticks; t++) {
             int i = ticks == 1 ? 0 : (int) Math.round((n - 1) * t / (double) (ticks - 1));
+            String label = TIME.format(Instant.ofEpochSecond((start + i) * bucket * 60));
             double x = left + i * barW + barW / 2;
-            h.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"ax\" text-anchor=\"middle\">%s</text>",
-                    x, height - bottom + 16, esc(TIME.format(Instant.ofEpochSecond((start + i) * bucket * 60)))));
+            double half = labelWidth(label) / 2;
+            tickAt.add(new double[] {x, Math.max(2 + half, Math.min(labelRight - half, x)), half});
+            tickLabels.add(label);
         }
+        // A label moved in from the edge may now cover its neighbour: the edge one stays, the neighbour goes.
+        double nextLeft = Double.POSITIVE_INFINITY;
+        boolean[] shown = new boolean[ticks];
+        for (int t = ticks - 1; t >= 0; t--) {
+            double[] a = tickAt.get(t);
+            if (a[1] + a[2] + 8 <= nextLeft) {
+                shown[t] = true;
+                nextLeft = a[1] - a[2];
+            }
+        }
+        for (int t = 0; t < ticks; t++) {
+            if (shown[t]) {
+                xTick(h, tickAt.get(t)[0], tickAt.get(t)[1], axisY, tickLabels.get(t));
+            }
+        }
+        String lateCaption = "";
+        if (broken) {
+            h.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%d\" height=\"%.1f\" class=\"later\"/>",
+                    lateLeft, top, lateW, plotH));
+            // the break in the axis
+            double bx = plotRight + gap / 2.0;
+            h.append(String.format(Locale.ROOT, "<path d=\"M%.1f %.1f l6 -10 M%.1f %.1f l6 -10\" class=\"axisbreak\"/>",
+                    bx - 6, axisY + 5, bx, axisY + 5));
+            long firstLate = lateMinutes.get(0);
+            long lastLate = lateMinutes.get(lateMinutes.size() - 1);
+            lateCaption = String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"ax latecap\" text-anchor=\"middle\">%s</text>",
+                    lateLeft + lateW / 2.0, top + 14, esc(after(Duration.ofMinutes(firstLate - recordsLast))));
+            String label = lateMinutes.size() == 1 ? TIME.format(Instant.ofEpochSecond(firstLate * 60))
+                    : DAY.format(Instant.ofEpochSecond(firstLate * 60)) + " → " + DAY.format(Instant.ofEpochSecond(lastLate * 60));
+            double half = labelWidth(label) / 2;
+            xTick(h, lateLeft + lateW / 2.0, Math.max(lateLeft + half, Math.min(width - 2 - half, lateLeft + lateW / 2.0)),
+                    axisY, label);
+            h.append('\n');
+        }
+        // the markers' lines first, so that no line crosses another marker's number
         for (int a = 0; a < alerts.size(); a++) {
-            long minute = alerts.get(a).firstEventTime().getEpochSecond() / 60;
-            double x = left + (Math.floorDiv(minute, bucket) - start) * barW + barW / 2;
-            h.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" class=\"alert\"/>", x, top - 4, x, top + plotH))
-                    .append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%d\" r=\"8\" class=\"alertdot\"><title>%s</title></circle>",
-                            x, top - 8, esc(alerts.get(a).title())))
-                    .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"alertnum\" text-anchor=\"middle\">%d</text>%n",
-                            x, top - 4, a + 1));
+            h.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"alert\"/>",
+                    markerX[a], top - 2 - 18.0 * lane[a], markerX[a], axisY));
+        }
+        h.append(lateCaption).append('\n');
+        for (int a = 0; a < alerts.size(); a++) {
+            Alert alert = alerts.get(a);
+            double x = markerX[a];
+            double cy = top - 10 - 18.0 * lane[a];
+            h.append("<g class=\"marker\" data-alert=\"").append(a + 1).append("\" data-detection=\"")
+                    .append(esc(alert.detection())).append("\"><title>")
+                    .append(a + 1).append(". ").append(esc(alert.title())).append(" (fired ")
+                    .append(esc(TIME.format(firedAt(alert)))).append(")</title>")
+                    .append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"8\" class=\"alertdot\"/>", x, cy))
+                    .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"alertnum\" text-anchor=\"middle\">%d</text></g>%n",
+                            x, cy + 3.5, a + 1));
         }
         // legend, wrapped onto as many rows as it needs
         double lx = left;
-        int ly = height - bottom + 28;
+        double ly = axisY + 28;
         for (int s = 0; s < series.size(); s++) {
             double w = legendWidth(series.get(s));
             if (lx + w > width - right && lx > left) {
                 lx = left;
                 ly += 16;
             }
-            h.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>", lx, ly,
+            h.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" fill=\"%s\"/>", lx, ly,
                     PALETTE[s % PALETTE.length]))
-                    .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"ax\">%s</text>", lx + 14, ly + 9, esc(series.get(s))));
+                    .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"ax legend\">%s</text>", lx + 14, ly + 9, esc(series.get(s))));
             lx += w;
         }
         h.append("\n</svg>\n");
+    }
+
+    /**
+     * When an alert fired, in event time: its latest evidence. For a timer-driven detection
+     * (key-deletion-pending) that is the time its timer came due, which may lie after every record.
+     */
+    private static Instant firedAt(Alert a) {
+        return a.lastEventTime() != null ? a.lastEventTime() : a.firstEventTime();
+    }
+
+    /** A step of 1, 2 or 5 × 10ⁿ whole calls giving at most five intervals up to {@code max}. */
+    static long yStep(long max) {
+        long step = 1;
+        while (true) {
+            for (long m : new long[] {1, 2, 5}) {
+                if (m * step * 5 >= max) {
+                    return m * step;
+                }
+            }
+            step *= 10;
+        }
+    }
+
+    /**
+     * One x-axis label with a tick mark at {@code x}; the label is centred on {@code cx}, which is {@code x}
+     * unless that would put it past the SVG's edge or the axis break.
+     */
+    private static void xTick(StringBuilder h, double x, double cx, double axisY, String label) {
+        h.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" class=\"tick\"/>", x, axisY, x, axisY + 4))
+                .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" class=\"ax xtick\" text-anchor=\"middle\">%s</text>",
+                        cx, axisY + 16, esc(label)));
+    }
+
+    /** An upper estimate of the width of an 11px axis label (digits and sans-serif letters are at most ~6.4px). */
+    private static double labelWidth(String label) {
+        return 6.6 * label.length();
+    }
+
+    /** Markers closer than a dot's width go on rows above one another (0 = lowest); at most four rows. */
+    private static int[] lanes(double[] xs) {
+        Integer[] order = new Integer[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, Comparator.comparingDouble(i -> xs[i]));
+        int[] lane = new int[xs.length];
+        double[] lastX = new double[4];
+        java.util.Arrays.fill(lastX, Double.NEGATIVE_INFINITY);
+        for (int i : order) {
+            int chosen = -1;
+            for (int l = 0; l < lastX.length && chosen < 0; l++) {
+                if (xs[i] - lastX[l] >= 18) {
+                    chosen = l;
+                }
+            }
+            if (chosen < 0) {
+                chosen = 0;
+                for (int l = 1; l < lastX.length; l++) {
+                    if (lastX[l] < lastX[chosen]) {
+                        chosen = l;
+                    }
+                }
+            }
+            lane[i] = chosen;
+            lastX[chosen] = xs[i];
+        }
+        return lane;
+    }
+
+    /** "3 days later", "5 h later", "40 min later": how long after the last record the first late alert fired. */
+    private static String after(Duration d) {
+        if (d.toDays() >= 2) {
+            return d.toDays() + " days later";
+        }
+        if (d.toHours() >= 2) {
+            return d.toHours() + " h later";
+        }
+        return d.toMinutes() + " min later";
     }
 
     private static double legendWidth(String name) {
@@ -250,7 +416,7 @@ public final class ReplayReport {
                 a.runbook().commands().forEach(c -> h.append(esc(c)).append('\n'));
                 h.append("</pre>\n");
             }
-            h.append("<details><summary>Evidence: ").append(a.evidence().size()).append(" records</summary>");
+            h.append("<details><summary>Evidence: ").append(plural(a.evidence().size(), "record")).append("</summary>");
             for (String id : a.evidence()) {
                 String raw = stats.record(id);
                 h.append("<p class=\"evid\">eventID ").append(esc(id)).append("</p>");
@@ -308,6 +474,11 @@ public final class ReplayReport {
         return minutes == 1440 ? "day" : minutes / 1440 + " days";
     }
 
+    /** "1 record", "2 records". */
+    static String plural(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     private static String nz(String s) {
         return s == null ? "-" : s;
     }
@@ -338,6 +509,7 @@ public final class ReplayReport {
             h3{font-size:16px;margin:0 0 6px}h4{font-size:13px;margin:10px 0 4px;color:#555;text-transform:uppercase;letter-spacing:.04em}
             .meta{color:#666;font-size:13px}.plot{max-width:100%;height:auto;background:#fafafa;border:1px solid #eee}
             .grid{stroke:#e3e3e3;stroke-width:1}.ax{font-size:11px;fill:#555}
+            .tick{stroke:#999;stroke-width:1}.later{fill:#f1f1f1}.latecap{paint-order:stroke;stroke:#f1f1f1;stroke-width:5px}.axisbreak{stroke:#777;stroke-width:1.5;fill:none}
             .alert{stroke:#d62728;stroke-width:1.5;stroke-dasharray:4 3}.alertdot{fill:#d62728}.alertnum{font-size:10px;fill:#fff;font-weight:bold}
             .alertbox{border:1px solid #ddd;border-left:6px solid #999;border-radius:4px;padding:10px 14px;margin:12px 0}
             .sev-critical{border-left-color:#8b0000}.sev-high{border-left-color:#d62728}.sev-medium{border-left-color:#ff7f0e}

@@ -8,9 +8,14 @@ import io.kmswatch.events.CloudTrailFixtures;
 import io.kmswatch.events.Detection;
 import io.kmswatch.events.Runbook;
 import io.kmswatch.events.Severity;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class ReplayReportTest {
     @Test
@@ -42,5 +47,39 @@ class ReplayReportTest {
     void shouldSaySoWhenThereIsNothing() {
         String html = new ReplayReport(new ReplayStats(), List.of(), List.of("empty")).html();
         assertThat(html).contains("No KMS records in the input.").contains("No alert fired.");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 1", "2, 1", "5, 1", "6, 2", "10, 2", "11, 5", "25, 5", "26, 10", "120, 50", "5000, 1000"})
+    void shouldStepTheCallAxisByWholeNumbersInAtMostFiveIntervals(long max, long step) {
+        assertThat(ReplayReport.yStep(max)).isEqualTo(step);
+    }
+
+    @Test
+    void shouldNotRepeatAnAxisLabelOnASmallScale() {
+        String html = ReportFixtures.lateAlertIncident().html();
+        Matcher m = Pattern.compile("class=\"ax ytick\"[^>]*>(\\d+)</text>").matcher(html);
+        List<String> labels = new ArrayList<>();
+        while (m.find()) {
+            labels.add(m.group(1));
+        }
+        assertThat(labels).containsExactly("0", "1", "2");
+    }
+
+    @Test
+    void shouldGiveTheAlertThatFiresAfterTheRecordsAPanelOfItsOwn() {
+        String html = ReportFixtures.lateAlertIncident().html();
+        assertThat(html).contains("class=\"later\"").contains("class=\"axisbreak\"").contains("22 days later")
+                .contains(ReportFixtures.PENDING_FIRES.toString().substring(0, 10))
+                .contains("data-detection=\"key-deletion-pending\"");
+    }
+
+    @Test
+    void shouldCountInGoodEnglish() {
+        String html = ReportFixtures.lateAlertIncident().html();
+        assertThat(html).contains("Evidence: 1 record</summary>").contains("Evidence: 5 records</summary>")
+                .doesNotContain(" 1 records");
+        assertThat(ReplayReport.plural(1, "alert")).isEqualTo("1 alert");
+        assertThat(ReplayReport.plural(0, "alert")).isEqualTo("0 alerts");
     }
 }

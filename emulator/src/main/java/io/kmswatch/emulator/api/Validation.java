@@ -19,6 +19,24 @@ public final class Validation {
                 + "' failed to satisfy constraint: " + constraint);
     }
 
+    /**
+     * A ValidationException for every constraint one member violates, as KMS words several: {@code 2 validation
+     * errors detected: Value 'x' at 'm' failed to satisfy constraint: A; Value 'x' at 'm' failed to satisfy
+     * constraint: B}.
+     */
+    public static KmsServiceException fail(String member, Object value, List<String> constraints) {
+        if (constraints.size() == 1) {
+            return fail(member, value, constraints.get(0));
+        }
+        String v = value == null ? "null" : "'" + value + "'";
+        StringBuilder m = new StringBuilder().append(constraints.size()).append(" validation errors detected: ");
+        for (int i = 0; i < constraints.size(); i++) {
+            m.append(i == 0 ? "" : "; ").append("Value ").append(v).append(" at '").append(member)
+                    .append("' failed to satisfy constraint: ").append(constraints.get(i));
+        }
+        return KmsServiceException.validation(m.toString());
+    }
+
     public static <T> T required(T value, String member) {
         if (value == null) {
             throw fail(member, null, "Member must not be null");

@@ -22,16 +22,12 @@ public final class CancelKeyDeletionHandler implements OperationHandler<KeyIdReq
     @Override
     public KeyIdResponse handle(KeyIdRequest r, CallContext ctx) {
         KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
-        if (key.keyState() != KeyState.PENDING_DELETION) {
-            throw KmsServiceException.invalidState(key.arn() + " is not pending deletion.");
-        }
+        key.requireStateFor(operation());
         ctx.authorize(key, "kms:CancelKeyDeletion");
         ctx.services().store().atomically(() -> {
             KmsKey current = ctx.services().store().key(key.arn()).orElseThrow(
                     () -> KmsServiceException.notFound("Key '" + key.arn() + "' does not exist"));
-            if (current.keyState() != KeyState.PENDING_DELETION) {
-                throw KmsServiceException.invalidState(key.arn() + " is not pending deletion.");
-            }
+            current.requireStateFor(operation());
             ctx.services().store().putKey(current.toBuilder().keyState(KeyState.DISABLED).deletionDate(null)
                     .pendingWindowInDays(null).build());
             return null;

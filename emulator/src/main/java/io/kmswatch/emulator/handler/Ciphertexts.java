@@ -33,12 +33,12 @@ final class Ciphertexts {
      * IncorrectKeyException); asymmetric ciphertexts need {@code keyId} and an RSAES algorithm.
      */
     static Opened open(CallContext ctx, Blob blob, String keyId, Map<String, String> context, String algorithm,
-                       String action, String keyMember) {
+                       String operation, String action, String keyMember) {
         Validation.oneOf(algorithm, "encryptionAlgorithm", Keys.ENCRYPTION_ALGORITHMS);
         Validation.encryptionContext(context, "encryptionContext");
         KmsKey requested = keyId == null ? null : ctx.resolveKey(keyId, keyMember, true);
         if (requested != null && requested.isAsymmetric()) {
-            requested.keyState().checkCryptoUse(requested.arn());
+            requested.requireStateFor(operation);
             requested.requireUsage("ENCRYPT_DECRYPT", "Decrypt");
             if (algorithm == null || !algorithm.startsWith("RSAES")) {
                 throw new KmsServiceException(KmsErrorCode.INVALID_KEY_USAGE, requested.arn()
@@ -68,7 +68,7 @@ final class Ciphertexts {
         }
         KmsKey key = ctx.services().store().key(arn).orElseThrow(InvalidCiphertextException::new);
         ctx.addResource(key);
-        key.keyState().checkCryptoUse(key.arn());
+        key.requireStateFor(operation);
         ctx.authorize(key, action, context);
         byte[] pt = ctx.services().crypto().decryptSymmetric(parsed, key, context);
         var m = key.material(parsed.materialVersion());

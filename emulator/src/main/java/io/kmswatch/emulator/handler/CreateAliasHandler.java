@@ -33,7 +33,7 @@ public final class CreateAliasHandler implements OperationHandler<CreateAliasReq
         if (!key.accountId().equals(ctx.caller().accountId())) {
             throw KmsServiceException.notFound("Key '" + key.arn() + "' does not exist");
         }
-        key.keyState().checkManagement(key.arn());
+        key.requireStateFor(operation());
         ctx.authorize(key, "kms:CreateAlias");
         ctx.services().store().atomically(() -> {
             String account = ctx.caller().accountId();

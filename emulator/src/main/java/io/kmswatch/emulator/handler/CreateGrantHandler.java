@@ -50,7 +50,7 @@ public final class CreateGrantHandler implements OperationHandler<CreateGrantReq
                     "EncryptionContextSubset and EncryptionContextEquals cannot both be specified in grant constraints.");
         }
         KmsKey key = ctx.resolveKey(r.keyId(), "keyId", false);
-        key.keyState().checkManagement(key.arn());
+        key.requireStateFor(operation());
         java.util.Map<String, java.util.List<String>> extra = new java.util.LinkedHashMap<>();
         extra.put("kms:GrantIsForAWSResource", java.util.List.of(String.valueOf(ctx.viaService() != null)));
         extra.put("kms:GrantOperations", r.operations());

@@ -36,7 +36,7 @@ final class DataKeys {
         Validation.grantTokens(grantTokens);
         Validation.encryptionContext(context, "encryptionContext");
         KmsKey key = ctx.resolveKey(keyId);
-        key.keyState().checkCryptoUse(key.arn());
+        key.requireStateFor(operation);
         key.requireSymmetric(operation);
         ctx.authorize(key, "kms:" + operation, context);
         return key;

@@ -36,7 +36,7 @@ public final class DecryptHandler implements OperationHandler<DecryptRequest, De
         Validation.requiredBlob(r.ciphertextBlob(), "ciphertextBlob", 1, 6144);
         Validation.grantTokens(r.grantTokens());
         Ciphertexts.Opened o = Ciphertexts.open(ctx, r.ciphertextBlob(), r.keyId(), r.encryptionContext(),
-                r.encryptionAlgorithm(), "kms:Decrypt", "keyId");
+                r.encryptionAlgorithm(), operation(), "kms:Decrypt", "keyId");
         try {
             CallContext.checkDryRun(r.dryRun());
         } catch (RuntimeException e) {

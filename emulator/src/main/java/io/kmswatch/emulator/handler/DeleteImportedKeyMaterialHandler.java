@@ -26,7 +26,7 @@ public final class DeleteImportedKeyMaterialHandler implements OperationHandler<
             throw new KmsServiceException(KmsErrorCode.UNSUPPORTED_OPERATION, key.arn()
                     + " origin is " + key.origin() + " which is not valid for this operation.");
         }
-        key.keyState().checkManagement(key.arn());
+        key.requireStateFor(operation());
         ctx.authorize(key, "kms:DeleteImportedKeyMaterial");
         ctx.services().store().atomically(() -> {
             KmsKey current = ctx.services().store().key(key.arn()).orElse(key);

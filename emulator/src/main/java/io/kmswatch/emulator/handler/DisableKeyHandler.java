@@ -22,9 +22,7 @@ public final class DisableKeyHandler implements OperationHandler<KeyIdRequest, E
     @Override
     public EmptyResponse handle(KeyIdRequest r, CallContext ctx) {
         KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
-        if (key.keyState() == KeyState.PENDING_IMPORT || key.keyState() == KeyState.PENDING_DELETION) {
-            throw key.keyState().invalid(key.arn());
-        }
+        key.requireStateFor(operation());
         ctx.authorize(key, "kms:DisableKey");
         ctx.services().store().atomically(() -> {
             KmsKey current = ctx.services().store().key(key.arn()).orElse(key);

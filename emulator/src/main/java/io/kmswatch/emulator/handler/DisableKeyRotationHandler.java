@@ -22,7 +22,7 @@ public final class DisableKeyRotationHandler implements OperationHandler<KeyIdRe
     @Override
     public EmptyResponse handle(KeyIdRequest r, CallContext ctx) {
         KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
-        key.keyState().checkCryptoUse(key.arn());
+        key.requireStateFor(operation());
         Keys.requireRotatable(key);
         ctx.authorize(key, "kms:DisableKeyRotation");
         ctx.services().store().atomically(() -> {

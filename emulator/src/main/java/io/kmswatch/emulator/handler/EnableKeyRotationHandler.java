@@ -25,7 +25,7 @@ public final class EnableKeyRotationHandler implements OperationHandler<EnableKe
         Validation.range(r.rotationPeriodInDays(), "rotationPeriodInDays", 90, 2560);
         int days = r.rotationPeriodInDays() == null ? 365 : r.rotationPeriodInDays();
         KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
-        key.keyState().checkCryptoUse(key.arn());
+        key.requireStateFor(operation());
         Keys.requireRotatable(key);
         ctx.authorize(key, "kms:EnableKeyRotation");
         ctx.services().store().atomically(() -> {

@@ -40,7 +40,7 @@ public final class EncryptHandler implements OperationHandler<EncryptRequest, En
             Validation.grantTokens(r.grantTokens());
             Validation.encryptionContext(r.encryptionContext(), "encryptionContext");
             KmsKey key = ctx.resolveKey(r.keyId());
-            key.keyState().checkCryptoUse(key.arn());
+            key.requireStateFor(operation());
             key.requireUsage("ENCRYPT_DECRYPT", "Encrypt");
             ctx.authorize(key, "kms:Encrypt", r.encryptionContext());
             io.kmswatch.emulator.api.CallContext.checkDryRun(r.dryRun());

@@ -31,7 +31,7 @@ public final class GenerateMacHandler implements OperationHandler<GenerateMacReq
         Validation.oneOf(r.macAlgorithm(), "macAlgorithm", Keys.MAC_ALGORITHMS);
         Validation.grantTokens(r.grantTokens());
         KmsKey key = ctx.resolveKey(r.keyId());
-        key.keyState().checkCryptoUse(key.arn());
+        key.requireStateFor(operation());
         key.requireUsage("GENERATE_VERIFY_MAC", "GenerateMac");
         Macs.checkAlgorithm(key, r.macAlgorithm());
         ctx.authorize(key, "kms:GenerateMac");

@@ -26,9 +26,7 @@ public final class GetKeyRotationStatusHandler implements OperationHandler<KeyId
     @Override
     public GetKeyRotationStatusResponse handle(KeyIdRequest r, CallContext ctx) {
         KmsKey key = ctx.resolveKey(r.keyId(), "keyId", false);
-        if (key.keyState() == KeyState.PENDING_DELETION || key.keyState() == KeyState.PENDING_IMPORT) {
-            throw key.keyState().invalid(key.arn());
-        }
+        key.requireStateFor(operation());
         if (!key.isSymmetric()) {
             throw new KmsServiceException(KmsErrorCode.UNSUPPORTED_OPERATION,
                     key.arn() + " key spec is " + key.keySpec() + " which is not valid for GetKeyRotationStatus.");

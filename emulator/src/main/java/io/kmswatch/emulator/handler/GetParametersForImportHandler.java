@@ -37,7 +37,7 @@ public final class GetParametersForImportHandler implements OperationHandler<Get
             throw new KmsServiceException(KmsErrorCode.UNSUPPORTED_OPERATION, key.arn()
                     + " origin is " + key.origin() + " which is not valid for this operation.");
         }
-        key.keyState().checkManagement(key.arn());
+        key.requireStateFor(operation());
         ctx.authorize(key, "kms:GetParametersForImport");
         java.security.KeyPair pair = ctx.services().crypto().generateKeyPair(r.wrappingKeySpec());
         byte[] token = io.kmswatch.emulator.crypto.CryptoCore.randomBytes(64);

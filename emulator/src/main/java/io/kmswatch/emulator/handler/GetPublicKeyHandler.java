@@ -28,7 +28,7 @@ public final class GetPublicKeyHandler implements OperationHandler<GetPublicKeyR
         Validation.requireKeyId(r.keyId(), "keyId");
         Validation.grantTokens(r.grantTokens());
         KmsKey key = ctx.resolveKey(r.keyId());
-        key.keyState().checkCryptoUse(key.arn());
+        key.requireStateFor(operation());
         if (!key.isAsymmetric()) {
             throw new KmsServiceException(KmsErrorCode.UNSUPPORTED_OPERATION, key.arn() + " key spec is "
                     + key.keySpec() + " which is not valid for GetPublicKey.");

@@ -40,7 +40,7 @@ public final class ImportKeyMaterialHandler implements OperationHandler<ImportKe
             throw new KmsServiceException(KmsErrorCode.UNSUPPORTED_OPERATION, key.arn()
                     + " origin is " + key.origin() + " which is not valid for this operation.");
         }
-        key.keyState().checkManagement(key.arn());
+        key.requireStateFor(operation());
         ctx.authorize(key, "kms:ImportKeyMaterial");
         String tokenKey = r.importToken().toBase64();
         Services.ImportParameters params = ctx.services().imports().get(tokenKey);

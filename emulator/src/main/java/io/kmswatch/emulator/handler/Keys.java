@@ -37,10 +37,11 @@ final class Keys {
     static final List<String> ORIGINS = List.of("AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE");
     static final List<String> ENCRYPTION_ALGORITHMS = List.of("SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1",
             "RSAES_OAEP_SHA_256", "SM2PKE");
+    /** Every value of the model's SigningAlgorithmSpec, in its order, as the validation message lists them. */
     static final List<String> SIGNING_ALGORITHMS = List.of("RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384",
             "RSASSA_PSS_SHA_512", "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384",
             "RSASSA_PKCS1_V1_5_SHA_512", "ECDSA_SHA_256", "ECDSA_SHA_384", "ECDSA_SHA_512", "SM2DSA",
-            "ML_DSA_SHAKE_256");
+            "ML_DSA_SHAKE_256", "ED25519_SHA_512", "ED25519_PH_SHA_512");
     static final List<String> MAC_ALGORITHMS = List.of("HMAC_SHA_224", "HMAC_SHA_256", "HMAC_SHA_384",
             "HMAC_SHA_512");
     static final List<String> DATA_KEY_PAIR_SPECS = List.of("RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256",
@@ -71,7 +72,7 @@ final class Keys {
         return new KeyMetadata(k.accountId(), k.keyId(), k.arn(), k.creationDate(), k.enabled(), k.description(),
                 usage, k.keyState().value(), pending ? k.deletionDate() : null, k.validTo(), k.origin(),
                 "EXTERNAL".equals(k.origin()) && !k.materials().isEmpty() ? k.expirationModel() : null,
-                "CUSTOMER", k.keySpec(), k.keySpec(),
+                k.keyManager(), k.keySpec(), k.keySpec(),
                 "ENCRYPT_DECRYPT".equals(usage) ? CryptoCore.encryptionAlgorithms(k.keySpec()) : null,
                 "SIGN_VERIFY".equals(usage) ? CryptoCore.signingAlgorithms(k.keySpec()) : null,
                 "GENERATE_VERIFY_MAC".equals(usage) ? List.of(CryptoCore.macAlgorithm(k.keySpec())) : null,

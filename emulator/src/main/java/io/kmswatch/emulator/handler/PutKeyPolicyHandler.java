@@ -27,7 +27,7 @@ public final class PutKeyPolicyHandler implements OperationHandler<PutKeyPolicyR
             throw Validation.fail("policyName", r.policyName(), "Member must satisfy regular expression pattern: default");
         }
         KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
-        key.keyState().checkManagement(key.arn());
+        key.requireStateFor(operation());
         Keys.checkPolicySyntax(r.policy());
         ctx.authorize(key, "kms:PutKeyPolicy");
         Keys.checkLockout(ctx, key.toBuilder().policy(r.policy()).build(), r.bypassPolicyLockoutSafetyCheck());

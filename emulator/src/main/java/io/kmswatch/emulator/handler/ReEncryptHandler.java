@@ -41,10 +41,11 @@ public final class ReEncryptHandler implements OperationHandler<ReEncryptRequest
         Validation.grantTokens(r.grantTokens());
         Validation.encryptionContext(r.destinationEncryptionContext(), "destinationEncryptionContext");
         Ciphertexts.Opened o = Ciphertexts.open(ctx, r.ciphertextBlob(), r.sourceKeyId(),
-                r.sourceEncryptionContext(), r.sourceEncryptionAlgorithm(), "kms:ReEncryptFrom", "sourceKeyId");
+                r.sourceEncryptionContext(), r.sourceEncryptionAlgorithm(), operation(),
+                "kms:ReEncryptFrom", "sourceKeyId");
         try {
             KmsKey dest = ctx.resolveKey(r.destinationKeyId(), "destinationKeyId", true);
-            dest.keyState().checkCryptoUse(dest.arn());
+            dest.requireStateFor(operation());
             dest.requireUsage("ENCRYPT_DECRYPT", "ReEncrypt");
             ctx.authorize(dest, "kms:ReEncryptTo", r.destinationEncryptionContext());
             CallContext.checkDryRun(r.dryRun());

@@ -38,7 +38,7 @@ public final class ReplicateKeyHandler implements OperationHandler<ReplicateKeyR
             throw KmsServiceException.validation("The replica region must differ from the primary key region "
                     + key.region() + ".");
         }
-        key.keyState().checkManagement(key.arn());
+        key.requireStateFor(operation());
         if (r.policy() != null) {
             Keys.checkPolicySyntax(r.policy());
         }

@@ -22,7 +22,7 @@ public final class RotateKeyOnDemandHandler implements OperationHandler<KeyIdReq
     @Override
     public KeyIdResponse handle(KeyIdRequest r, CallContext ctx) {
         KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
-        key.keyState().checkCryptoUse(key.arn());
+        key.requireStateFor(operation());
         Keys.requireRotatable(key);
         ctx.authorize(key, "kms:RotateKeyOnDemand");
         Keys.rotate(ctx.services(), key, "ON_DEMAND", ctx.now());

@@ -25,16 +25,12 @@ public final class ScheduleKeyDeletionHandler implements OperationHandler<Schedu
         Validation.range(r.pendingWindowInDays(), "pendingWindowInDays", 7, 30);
         int days = r.pendingWindowInDays() == null ? 30 : r.pendingWindowInDays();
         KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
-        if (key.keyState() == KeyState.PENDING_DELETION) {
-            throw key.keyState().invalid(key.arn());
-        }
+        key.requireStateFor(operation());
         ctx.authorize(key, "kms:ScheduleKeyDeletion");
         java.time.Instant deletion = ctx.now().plus(java.time.Duration.ofDays(days));
         ctx.services().store().atomically(() -> {
             KmsKey current = ctx.services().store().key(key.arn()).orElse(key);
-            if (current.keyState() == KeyState.PENDING_DELETION) {
-                throw current.keyState().invalid(current.arn());
-            }
+            current.requireStateFor(operation());
             ctx.services().store().putKey(current.toBuilder().keyState(KeyState.PENDING_DELETION)
                     .deletionDate(deletion).pendingWindowInDays(days).build());
             return null;

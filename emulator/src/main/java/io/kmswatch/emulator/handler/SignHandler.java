@@ -28,7 +28,7 @@ public final class SignHandler implements OperationHandler<SignRequest, SignResp
         Validation.requireKeyId(r.keyId(), "keyId");
         Validation.grantTokens(r.grantTokens());
         KmsKey key = ctx.resolveKey(r.keyId());
-        key.keyState().checkCryptoUse(key.arn());
+        key.requireStateFor(operation());
         boolean digest = Signatures.check(key, r.message(), r.messageType(), r.signingAlgorithm(), "Sign");
         ctx.authorize(key, "kms:Sign");
         CallContext.checkDryRun(r.dryRun());

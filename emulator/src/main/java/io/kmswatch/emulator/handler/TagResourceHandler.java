@@ -23,7 +23,7 @@ public final class TagResourceHandler implements OperationHandler<TagResourceReq
     public EmptyResponse handle(TagResourceRequest r, CallContext ctx) {
         Validation.required(r.tags(), "tags");
         KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
-        key.keyState().checkManagement(key.arn());
+        key.requireStateFor(operation());
         ctx.authorize(key, "kms:TagResource");
         ctx.services().store().atomically(() -> {
             KmsKey current = ctx.services().store().key(key.arn()).orElse(key);

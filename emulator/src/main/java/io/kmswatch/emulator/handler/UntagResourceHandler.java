@@ -23,7 +23,7 @@ public final class UntagResourceHandler implements OperationHandler<UntagResourc
     public EmptyResponse handle(UntagResourceRequest r, CallContext ctx) {
         Validation.required(r.tagKeys(), "tagKeys");
         KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
-        key.keyState().checkManagement(key.arn());
+        key.requireStateFor(operation());
         ctx.authorize(key, "kms:UntagResource");
         ctx.services().store().atomically(() -> {
             KmsKey current = ctx.services().store().key(key.arn()).orElse(key);

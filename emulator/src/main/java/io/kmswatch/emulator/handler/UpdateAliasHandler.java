@@ -37,7 +37,7 @@ public final class UpdateAliasHandler implements OperationHandler<UpdateAliasReq
                         + ctx.region() + ":" + account + ":" + r.aliasName() + " is not found."));
         KmsKey old = ctx.services().store().key(KmsKey.arn(ctx.partition(), ctx.region(), account,
                 alias.targetKeyId())).orElse(null);
-        target.keyState().checkManagement(target.arn());
+        target.requireStateFor(operation());
         if (old != null && (!old.keyUsage().equals(target.keyUsage())
                 || old.isSymmetric() != target.isSymmetric())) {
             throw KmsServiceException.validation("The alias " + r.aliasName()

@@ -24,7 +24,7 @@ public final class UpdateKeyDescriptionHandler implements OperationHandler<Updat
         Validation.required(r.description(), "description");
         Validation.length(r.description(), "description", 0, 8192);
         KmsKey key = ctx.resolveOwnKey(r.keyId(), "keyId");
-        key.keyState().checkManagement(key.arn());
+        key.requireStateFor(operation());
         ctx.authorize(key, "kms:UpdateKeyDescription");
         ctx.services().store().atomically(() -> {
             KmsKey current = ctx.services().store().key(key.arn()).orElse(key);

@@ -29,7 +29,7 @@ public final class VerifyHandler implements OperationHandler<VerifyRequest, Veri
         Validation.requiredBlob(r.signature(), "signature", 1, 6144);
         Validation.grantTokens(r.grantTokens());
         KmsKey key = ctx.resolveKey(r.keyId());
-        key.keyState().checkCryptoUse(key.arn());
+        key.requireStateFor(operation());
         boolean digest = Signatures.check(key, r.message(), r.messageType(), r.signingAlgorithm(), "Verify");
         ctx.authorize(key, "kms:Verify");
         CallContext.checkDryRun(r.dryRun());

@@ -32,7 +32,7 @@ public final class VerifyMacHandler implements OperationHandler<VerifyMacRequest
         Validation.oneOf(r.macAlgorithm(), "macAlgorithm", Keys.MAC_ALGORITHMS);
         Validation.grantTokens(r.grantTokens());
         KmsKey key = ctx.resolveKey(r.keyId());
-        key.keyState().checkCryptoUse(key.arn());
+        key.requireStateFor(operation());
         key.requireUsage("GENERATE_VERIFY_MAC", "VerifyMac");
         Macs.checkAlgorithm(key, r.macAlgorithm());
         ctx.authorize(key, "kms:VerifyMac");

@@ -44,4 +44,37 @@ public final class KeyPolicies {
                 + "  } ]\n"
                 + "}";
     }
+
+    /**
+     * The policy of an AWS managed key ({@code alias/aws/<service>}): callers of the account may use it
+     * through the service only ({@code kms:ViaService} and {@code kms:CallerAccount}), and the account may
+     * read its metadata (<a href="https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key">AWS
+     * managed keys</a>; the statements follow the policies AWS writes for them).
+     *
+     * @param service the service's endpoint prefix, e.g. {@code s3}
+     */
+    public static String awsManagedKeyPolicy(String partition, String accountId, String region, String service) {
+        defaultKeyPolicy(partition, accountId); // validates partition and account
+        return "{\n"
+                + "  \"Version\" : \"2012-10-17\",\n"
+                + "  \"Id\" : \"auto-" + service + "-2\",\n"
+                + "  \"Statement\" : [ {\n"
+                + "    \"Sid\" : \"Allow access through " + service + " for all principals in the account that are authorized"
+                + " to use " + service + "\",\n"
+                + "    \"Effect\" : \"Allow\",\n"
+                + "    \"Principal\" : {\n      \"AWS\" : \"*\"\n    },\n"
+                + "    \"Action\" : [ \"kms:Encrypt\", \"kms:Decrypt\", \"kms:ReEncrypt*\", \"kms:GenerateDataKey*\","
+                + " \"kms:DescribeKey\" ],\n"
+                + "    \"Resource\" : \"*\",\n"
+                + "    \"Condition\" : {\n      \"StringEquals\" : {\n        \"kms:CallerAccount\" : \"" + accountId + "\",\n"
+                + "        \"kms:ViaService\" : \"" + service + "." + region + ".amazonaws.com\"\n      }\n    }\n"
+                + "  }, {\n"
+                + "    \"Sid\" : \"Allow direct access to key metadata to the account\",\n"
+                + "    \"Effect\" : \"Allow\",\n"
+                + "    \"Principal\" : {\n      \"AWS\" : \"arn:" + partition + ":iam::" + accountId + ":root\"\n    },\n"
+                + "    \"Action\" : [ \"kms:Describe*\", \"kms:Get*\", \"kms:List*\" ],\n"
+                + "    \"Resource\" : \"*\"\n"
+                + "  } ]\n"
+                + "}";
+    }
 }

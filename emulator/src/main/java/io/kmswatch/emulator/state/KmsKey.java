@@ -23,7 +23,9 @@ public record KmsKey(String keyId, String accountId, String region, String parti
                      Instant deletionDate, Integer pendingWindowInDays, String policy, Map<String, String> tags,
                      boolean rotationEnabled, Integer rotationPeriodInDays, Instant nextRotationDate,
                      List<KeyMaterial> materials, String primaryRegion, String importedMaterialDigest,
-                     Instant validTo, String expirationModel) {
+                     Instant validTo, String expirationModel, String keyManager) {
+    /** {@code keyManager} of customer managed keys; AWS managed keys say {@code AWS}. */
+    public static final String CUSTOMER = "CUSTOMER";
 
     public KmsKey {
         Objects.requireNonNull(keyId, "keyId");
@@ -34,6 +36,7 @@ public record KmsKey(String keyId, String accountId, String region, String parti
         description = description == null ? "" : description;
         tags = tags == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tags));
         materials = materials == null ? List.of() : List.copyOf(materials);
+        keyManager = keyManager == null ? CUSTOMER : keyManager;
     }
 
     /** {@code arn:<p>:kms:<region>:<account>:key/<id>}. */
@@ -89,6 +92,15 @@ public record KmsKey(String keyId, String accountId, String region, String parti
     }
 
     /**
+     * Checks that this key's state allows the operation ({@link KeyState#checkFor}).
+     *
+     * @throws io.kmswatch.emulator.api.KmsServiceException DisabledException or KMSInvalidStateException
+     */
+    public void requireStateFor(String operation) {
+        keyState.checkFor(operation, arn());
+    }
+
+    /**
      * Checks that the key's usage allows {@code operation}, with AWS's message
      * ({@code <arn> key usage is ENCRYPT_DECRYPT which is not valid for Sign.}).
      */
@@ -141,6 +153,7 @@ public record KmsKey(String keyId, String accountId, String region, String parti
         private String importedMaterialDigest;
         private Instant validTo;
         private String expirationModel;
+        private String keyManager;
 
         public Builder() {
         }
@@ -168,6 +181,7 @@ public record KmsKey(String keyId, String accountId, String region, String parti
             importedMaterialDigest = k.importedMaterialDigest;
             validTo = k.validTo;
             expirationModel = k.expirationModel;
+            keyManager = k.keyManager;
         }
 
         public Builder keyId(String v) { keyId = v; return this; }
@@ -192,12 +206,13 @@ public record KmsKey(String keyId, String accountId, String region, String parti
         public Builder importedMaterialDigest(String v) { importedMaterialDigest = v; return this; }
         public Builder validTo(Instant v) { validTo = v; return this; }
         public Builder expirationModel(String v) { expirationModel = v; return this; }
+        public Builder keyManager(String v) { keyManager = v; return this; }
 
         public KmsKey build() {
             return new KmsKey(keyId, accountId, region, partition, creationDate, description, keyUsage, keySpec,
                     origin, keyState, deletionDate, pendingWindowInDays, policy, tags, rotationEnabled,
                     rotationPeriodInDays, nextRotationDate, materials, primaryRegion, importedMaterialDigest,
-                    validTo, expirationModel);
+                    validTo, expirationModel, keyManager);
         }
     }
 }

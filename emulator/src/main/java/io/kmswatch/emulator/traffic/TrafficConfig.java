@@ -72,23 +72,19 @@ public record TrafficConfig(Long seed, Double rate, Duration duration, Double cl
     }
 
     /**
-     * Reads a YAML file (keys as in the class comment).
+     * Reads a YAML file (keys as in the class comment) as every kmswatch configuration file is read
+     * ({@link io.kmswatch.events.config.ConfigYaml#read}): {@code ${ENV}} substitution, durations such as {@code 1h}.
      *
      * @throws EmulatorException when it cannot be read or is invalid
      */
     public static TrafficConfig load(Path file) {
         try {
-            TrafficConfig c = yaml().readValue(file.toFile(), TrafficConfig.class);
+            TrafficConfig c = io.kmswatch.events.config.ConfigYaml.read(java.nio.file.Files.readString(file),
+                    System::getenv, TrafficConfig.class);
             return c == null ? defaults() : c;
-        } catch (java.io.IOException e) {
+        } catch (java.io.IOException | IllegalArgumentException e) {
             throw new EmulatorException("cannot read traffic config " + file + ": " + e.getMessage(), e);
         }
-    }
-
-    static com.fasterxml.jackson.databind.ObjectMapper yaml() {
-        return new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-                .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     /** The number of real seconds the run should take. */

@@ -1,11 +1,10 @@
 package io.kmswatch.emulator.traffic;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.kmswatch.emulator.EmulatorException;
+import io.kmswatch.events.config.ConfigYaml;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -66,11 +65,9 @@ public record TrafficProfile(String region, Accounts accounts, List<Application>
      */
     public static TrafficProfile load(Path file) {
         try {
-            TrafficProfile p = new ObjectMapper(new YAMLFactory())
-                    .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .readValue(file.toFile(), TrafficProfile.class);
+            TrafficProfile p = ConfigYaml.read(Files.readString(file), System::getenv, TrafficProfile.class);
             return p == null ? defaults() : p;
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw new EmulatorException("cannot read traffic profile " + file + ": " + e.getMessage(), e);
         }
     }

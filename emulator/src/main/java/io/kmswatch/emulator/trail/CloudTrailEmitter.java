@@ -63,6 +63,11 @@ public final class CloudTrailEmitter implements AutoCloseable {
         listeners.add(listener);
     }
 
+    /** The S3-layout trail writer, or null when trail files are off. */
+    public S3TrailWriter trailWriter() {
+        return s3;
+    }
+
     public void removeListener(CloudTrailListener listener) {
         listeners.remove(listener);
     }

@@ -45,6 +45,24 @@ public final class S3TrailWriter implements AutoCloseable {
     private Instant nextRoll;
 
     private final java.time.Clock clock;
+    private final List<FileListener> fileListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told of every trail file once it is complete under its final name. */
+    @FunctionalInterface
+    public interface FileListener {
+        /**
+         * @param key  the file's path below the trail directory with '/' separators
+         *             ({@code AWSLogs/<acct>/CloudTrail/<region>/YYYY/MM/DD/<name>.json.gz}), the object key a
+         *             trail would give it
+         * @param file the file
+         */
+        void onFile(String key, Path file);
+    }
+
+    /** Subscribes to the files written from now on (listeners must not block for long). */
+    public void addFileListener(FileListener listener) {
+        fileListeners.add(listener);
+    }
 
     public S3TrailWriter(Path dir, Duration roll, java.time.Clock clock) {
         this.dir = dir;
@@ -132,6 +150,14 @@ public final class S3TrailWriter implements AutoCloseable {
         }
         Path target = folder.resolve(name);
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        String key = dir.relativize(target).toString().replace(java.io.File.separatorChar, '/');
+        for (FileListener l : fileListeners) {
+            try {
+                l.onFile(key, target);
+            } catch (RuntimeException e) {
+                LOG.warn("trail file listener {} failed on {}: {}", l, key, e.toString());
+            }
+        }
         return target;
     }
 

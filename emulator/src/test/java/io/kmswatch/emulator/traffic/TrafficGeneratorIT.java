@@ -5,6 +5,8 @@ import io.kmswatch.emulator.KmsEmulator;
 import io.kmswatch.events.CloudTrailEvent;
 import io.kmswatch.events.ScenarioLabel;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -71,14 +73,17 @@ class TrafficGeneratorIT {
     }
 
     /**
-     * A simulated hour at 60x: the expected mix of operations from every workload, service calls carrying
-     * {@code invokedBy}, every scenario injected once.
+     * {@code kmswatch traffic --seed 7 --duration 1h --clock-speed 60 --scenarios all --labels FILE}, twice, with the
+     * emulator started by the caller as the command starts it: byte-identical label files. The first run is also a
+     * simulated hour of realistic traffic: the expected mix of operations from every workload, service calls
+     * carrying {@code invokedBy}, every scenario injected once.
      */
     @Test
-    void shouldRunAnHourOfRealisticTrafficWithEveryScenario() {
-        TrafficRuns.Result run = TrafficRuns.run(new TrafficConfig(11L, 20.0, Duration.ofHours(1), 60.0, null, null,
-                List.of("all"), null, null, dir.resolve("hour.jsonl")));
+    void shouldRunAnHourOfRealisticTrafficWithEveryScenarioAndTheSameLabelsTwice() {
+        TrafficRuns.Result run = TrafficRuns.runWithOwnEmulator(allScenarios(60, dir.resolve("hour-a.jsonl")));
+        TrafficRuns.Result again = TrafficRuns.runWithOwnEmulator(allScenarios(60, dir.resolve("hour-b.jsonl")));
 
+        assertThat(again.labelFile()).as("byte-identical label files").isEqualTo(run.labelFile());
         assertThat(run.eventNameCounts()).containsKeys("CreateKey", "CreateAlias", "EnableKeyRotation", "CreateGrant",
                 "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "Decrypt", "Encrypt", "Sign", "GenerateMac",
                 "VerifyMac", "DescribeKey", "PutKeyPolicy", "DisableKey", "ScheduleKeyDeletion");
@@ -90,9 +95,32 @@ class TrafficGeneratorIT {
                 .allSatisfy(r -> assertThat(r.sourceIpAddress()).isEqualTo("s3.amazonaws.com"));
         assertThat(run.summary().labels()).extracting(ScenarioLabel::type)
                 .containsExactlyElementsOf(TrafficGenerator.scenarioTypes());
+        assertThat(run.summary().labels()).allSatisfy(l -> assertThat(l.start())
+                .isAfter(TrafficConfig.DEFAULT_START).isBefore(TrafficConfig.DEFAULT_START.plus(Duration.ofHours(2))));
         assertThat(run.summary().failures()).isZero();
         Set<String> directIps = run.records().stream().filter(r -> r.userIdentity().invokedBy() == null)
                 .map(CloudTrailEvent::sourceIpAddress).collect(Collectors.toSet());
         assertThat(directIps).hasSizeGreaterThan(5);
+    }
+
+    /**
+     * Every scenario at clock speeds where the plan's first steps come long after set-up, or where set-up takes
+     * hours of emulator time and the run falls behind its plan: the labels are the planned ones, the same twice,
+     * whether the generator started the emulator or was handed one.
+     */
+    @ParameterizedTest(name = "x{0}")
+    @ValueSource(doubles = {900, 7200})
+    void shouldWriteByteIdenticalLabelsForEveryScenarioAtAnyClockSpeed(double clockSpeed) {
+        TrafficConfig first = allScenarios(clockSpeed, dir.resolve("first.jsonl"));
+        TrafficRuns.Result handed = TrafficRuns.runWithOwnEmulator(first);
+        TrafficRuns.Result own = TrafficRuns.run(first.withLabels(dir.resolve("second.jsonl")));
+
+        assertThat(handed.summary().labels()).hasSize(TrafficGenerator.scenarioTypes().size());
+        assertThat(own.labelFile()).as("byte-identical label files").isEqualTo(handed.labelFile());
+    }
+
+    private static TrafficConfig allScenarios(double clockSpeed, Path labels) {
+        return new TrafficConfig(7L, 20.0, Duration.ofHours(1), clockSpeed, null, null, List.of("all"), null, null,
+                labels);
     }
 }

@@ -1,5 +1,6 @@
 package io.kmswatch.emulator.traffic;
 
+import io.kmswatch.emulator.EmulatorConfig;
 import io.kmswatch.emulator.KmsEmulator;
 import io.kmswatch.events.CloudTrailEvent;
 import io.kmswatch.events.ScenarioLabel;
@@ -44,11 +45,31 @@ final class TrafficRuns {
         return new TrafficConfig(seed, 40.0, duration, clockSpeed, null, null, scenarios, null, null, labels);
     }
 
+    /** A run with the emulator the generator starts itself. */
     static Result run(TrafficConfig config) {
         List<CloudTrailEvent> records = Collections.synchronizedList(new ArrayList<>());
         List<ScenarioLabel> sunk = Collections.synchronizedList(new ArrayList<>());
         try (TrafficGenerator generator = new TrafficGenerator(config, sunk::add)) {
             KmsEmulator emulator = generator.emulator().orElseThrow();
+            emulator.addListener(records::add);
+            TrafficSummary summary = generator.run();
+            return new Result(summary, List.copyOf(records), List.copyOf(sunk), Files.readString(config.labels()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A run as {@code kmswatch traffic} (and demo, evaluate) makes it: the caller starts the in-process emulator with
+     * {@link TrafficGenerator#emulatorConfig} and hands it to the generator, so the emulator clock has been running
+     * for a while (the generator's construction, the SDK clients' start) before the plan is laid out.
+     */
+    static Result runWithOwnEmulator(TrafficConfig config) {
+        List<CloudTrailEvent> records = Collections.synchronizedList(new ArrayList<>());
+        List<ScenarioLabel> sunk = Collections.synchronizedList(new ArrayList<>());
+        try (KmsEmulator emulator = KmsEmulator.start(TrafficGenerator.emulatorConfig(config,
+                EmulatorConfig.defaults().withPort(0)));
+             TrafficGenerator generator = new TrafficGenerator(config, emulator, sunk::add)) {
             emulator.addListener(records::add);
             TrafficSummary summary = generator.run();
             return new Result(summary, List.copyOf(records), List.copyOf(sunk), Files.readString(config.labels()));

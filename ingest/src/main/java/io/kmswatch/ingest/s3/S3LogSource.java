@@ -1,7 +1,6 @@
 package io.kmswatch.ingest.s3;
 
 import io.kmswatch.events.CloudTrailCodec;
-import io.kmswatch.events.Rejected;
 import io.kmswatch.ingest.CheckpointStore;
 import io.kmswatch.ingest.EventPublisher;
 import io.kmswatch.ingest.IngestMetrics;
@@ -12,8 +11,6 @@ import io.kmswatch.ingest.internal.AckCounter;
 import io.kmswatch.ingest.internal.AwsClients;
 import io.kmswatch.ingest.internal.CheckpointJson;
 import io.kmswatch.ingest.internal.PublishingSink;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -34,8 +31,6 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -55,14 +50,13 @@ public final class S3LogSource implements IngestSource {
     /** Checkpoint key prefix. */
     public static final String ID = "s3";
     private static final Duration COMMIT_EVERY = Duration.ofSeconds(1);
-    private static final int GET_ATTEMPTS = 3;
 
     private final S3Config config;
     private final S3Client s3;
     private final EventPublisher publisher;
     private final CheckpointStore checkpoints;
-    private final CloudTrailCodec codec;
     private final IngestMetrics metrics;
+    private final S3ObjectReader reader;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private long files;
     private long records;
@@ -82,8 +76,8 @@ public final class S3LogSource implements IngestSource {
         this.s3 = s3;
         this.publisher = publisher;
         this.checkpoints = checkpoints;
-        this.codec = codec;
         this.metrics = publisher.metrics();
+        this.reader = new S3ObjectReader(s3, codec, this::isStopped);
     }
 
     /** The S3 client the configuration describes. */
@@ -246,53 +240,18 @@ public final class S3LogSource implements IngestSource {
 
     /** Reads one object into Kafka; false on a transient failure (nothing sent from it). */
     private boolean readObject(String bucket, String key, AtomicBoolean done) {
-        String location = "s3://" + bucket + "/" + key;
         AckCounter counter = new AckCounter(() -> {
             done.set(true);
             metrics.recordFileDone();
         });
         PublishingSink sink = new PublishingSink(publisher, counter);
-        for (int attempt = 1; ; attempt++) {
-            try (InputStream in = s3.getObject(r -> r.bucket(bucket).key(key))) {
-                codec.read(in, location, sink);
-                break;
-            } catch (NoSuchKeyException e) {
-                LOG.warn("s3 source: {} vanished between listing and reading; skipped", location);
-                break;
-            } catch (S3Exception e) {
-                if (e.statusCode() >= 400 && e.statusCode() < 500 && e.statusCode() != 429) {
-                    sink.rejected(new Rejected(location, "cannot read S3 object: " + e.statusCode() + " "
-                            + (e.awsErrorDetails() == null ? e.getMessage() : e.awsErrorDetails().errorCode()), null));
-                    break;
-                }
-                if (!retry(location, attempt, e)) {
-                    return false;
-                }
-            } catch (SdkException | IOException e) {
-                if (!retry(location, attempt, e)) {
-                    return false;
-                }
-            }
+        if (reader.read(bucket, key, sink) == S3ObjectReader.Outcome.TRANSIENT) {
+            return false;
         }
         counter.readFinished();
         files++;
         records += sink.records();
         rejected += sink.rejected();
-        return true;
-    }
-
-    private boolean retry(String location, int attempt, Exception e) {
-        if (attempt >= GET_ATTEMPTS || isStopped()) {
-            LOG.error("s3 source: cannot read {} after {} attempts, retried on the next pass: {}", location, attempt,
-                    e.getMessage());
-            return false;
-        }
-        try {
-            Thread.sleep(200L << attempt);
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
         return true;
     }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kmswatch.broker.EmbeddedKafkaBroker;
 import io.kmswatch.broker.EmbeddedKafkaExtension;
+import io.kmswatch.events.MotoServer;
 import io.kmswatch.events.Topics;
 import io.kmswatch.ingest.IngestConfig;
 import io.kmswatch.ingest.IngestService;

@@ -1,7 +1,7 @@
 package io.kmswatch.streams.detect;
 
 import io.kmswatch.events.CloudTrailEvent;
-import io.kmswatch.events.KeyArns;
+import io.kmswatch.events.policy.Principals;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -9,7 +9,6 @@ import java.util.regex.Pattern;
 public final class Callers {
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:]+(%\\w+)?");
-    private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     private static final Set<String> ACCESS_DENIED = Set.of("AccessDenied", "AccessDeniedException",
             "UnauthorizedOperation", "Client.UnauthorizedOperation", "UnauthorizedAccess",
             "NotAuthorized", "AuthorizationError");
@@ -41,29 +40,12 @@ public final class Callers {
 
     /** True for an AWS service principal ({@code logs.amazonaws.com}) or EC2's infrastructure identity. */
     public static boolean isAwsServicePrincipal(String principal) {
-        return principal != null && (principal.endsWith(".amazonaws.com") || principal.endsWith(".amazonaws.com.cn")
-                || principal.contains(":aws:ec2-infrastructure"));
+        return Principals.isAwsServicePrincipal(principal);
     }
 
-    /**
-     * The account of a principal as written in policies and grants: an ARN's account, a bare account
-     * id, or the leading account of {@code <account>:aws:ec2-infrastructure:…}; null when none.
-     */
+    /** The account of a principal as written in policies and grants ({@link Principals#accountOfPrincipal}). */
     public static String accountOfPrincipal(String principal) {
-        if (principal == null) {
-            return null;
-        }
-        if (ACCOUNT.matcher(principal).matches()) {
-            return principal;
-        }
-        if (principal.startsWith("arn:")) {
-            return KeyArns.accountOf(principal);
-        }
-        int colon = principal.indexOf(':');
-        if (colon == 12 && ACCOUNT.matcher(principal.substring(0, 12)).matches()) {
-            return principal.substring(0, 12);
-        }
-        return null;
+        return Principals.accountOfPrincipal(principal);
     }
 
     /** True when AWS itself made the record with no account behind it to blame (service events, AWSService). */

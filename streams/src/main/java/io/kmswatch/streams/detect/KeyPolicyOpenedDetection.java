@@ -6,6 +6,7 @@ import io.kmswatch.events.Detection;
 import io.kmswatch.events.KeyArns;
 import io.kmswatch.events.KmsOperation;
 import io.kmswatch.events.Severity;
+import io.kmswatch.events.policy.PolicyAnalyzer;
 import io.kmswatch.streams.RuleSettings;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,4 +1,4 @@
-package io.kmswatch.streams.detect;
+package io.kmswatch.events.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kmswatch.events.Json;
@@ -40,16 +40,9 @@ public final class PolicyAnalyzer {
      * @param trustedAccount accounts that are not external either
      */
     public static List<Opening> openings(JsonNode policy, String keyAccount, Predicate<String> trustedAccount) {
-        JsonNode doc = policy;
-        if (policy != null && policy.isTextual()) {
-            try {
-                doc = Json.MAPPER.readTree(policy.textValue());
-            } catch (IOException e) {
-                return List.of();
-            }
-        }
+        JsonNode doc = document(policy);
         List<Opening> out = new ArrayList<>();
-        if (doc == null || !doc.isObject()) {
+        if (doc == null) {
             return out;
         }
         for (JsonNode st : asList(doc.get("Statement"))) {
@@ -71,16 +64,57 @@ public final class PolicyAnalyzer {
                     }
                     continue;
                 }
-                if (Callers.isAwsServicePrincipal(p)) {
+                if (Principals.isAwsServicePrincipal(p)) {
                     continue;
                 }
-                String account = Callers.accountOfPrincipal(p);
+                String account = Principals.accountOfPrincipal(p);
                 if (account != null && !account.equals(keyAccount) && !trustedAccount.test(account)) {
                     out.add(new Opening("external", p, sid, actions));
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * True when an Allow statement gives {@code kms:*} (or {@code *}) to the key's own account as a whole
+     * ({@code arn:aws:iam::<account>:root} or the bare id) without a condition: the account's IAM policies,
+     * not the key policy, then decide who may use the key (the key policy "enables IAM policies", KMS
+     * developer guide, "Default key policy"). False for an unreadable policy.
+     */
+    public static boolean delegatesToIam(JsonNode policy, String keyAccount) {
+        JsonNode doc = document(policy);
+        if (doc == null) {
+            return false;
+        }
+        for (JsonNode st : asList(doc.get("Statement"))) {
+            if (!"Allow".equalsIgnoreCase(st.path("Effect").asText()) || st.has("Condition") || !st.has("Action")) {
+                continue;
+            }
+            List<String> actions = texts(st.get("Action"));
+            if (!actions.contains("kms:*") && !actions.contains("*")) {
+                continue;
+            }
+            for (String p : principals(st.get("Principal"))) {
+                if (Principals.isAccountRoot(p) && keyAccount != null && keyAccount.equals(Principals.accountOfPrincipal(p))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The policy document as an object (parsing a JSON string), or null when it is none. */
+    private static JsonNode document(JsonNode policy) {
+        JsonNode doc = policy;
+        if (policy != null && policy.isTextual()) {
+            try {
+                doc = Json.MAPPER.readTree(policy.textValue());
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        return doc != null && doc.isObject() ? doc : null;
     }
 
     /** AWS principals of a statement (the {@code AWS} and {@code CanonicalUser} members, or a bare string). */

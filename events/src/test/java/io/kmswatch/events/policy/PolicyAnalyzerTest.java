@@ -1,4 +1,4 @@
-package io.kmswatch.streams.detect;
+package io.kmswatch.events.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,5 +38,18 @@ class PolicyAnalyzerTest {
         } else {
             assertThat(openings).extracting(PolicyAnalyzer.Opening::kind).containsOnly(expected);
         }
+    }
+
+    @ParameterizedTest(name = "{0} / {1} / {2} -> {3}")
+    @CsvSource(delimiter = '|', value = {
+            "{\"AWS\":\"arn:aws:iam::111122223333:root\"}|\"kms:*\"||true",
+            "{\"AWS\":\"111122223333\"}|[\"kms:*\"]||true",
+            "{\"AWS\":\"arn:aws:iam::444455556666:root\"}|\"kms:*\"||false",
+            "{\"AWS\":\"arn:aws:iam::111122223333:role/admin\"}|\"kms:*\"||false",
+            "{\"AWS\":\"arn:aws:iam::111122223333:root\"}|\"kms:Decrypt\"||false",
+            "{\"AWS\":\"arn:aws:iam::111122223333:root\"}|\"kms:*\"|{\"Bool\":{\"aws:MultiFactorAuthPresent\":\"true\"}}|false"})
+    void shouldTellWhenThePolicyLetsIamDecide(String principal, String action, String condition, boolean expected) {
+        assertThat(PolicyAnalyzer.delegatesToIam(TextNode.valueOf(statement(principal, action, condition, "Allow")),
+                KEY_ACCOUNT)).isEqualTo(expected);
     }
 }

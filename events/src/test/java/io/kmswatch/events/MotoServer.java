@@ -1,4 +1,4 @@
-package io.kmswatch.ingest.s3;
+package io.kmswatch.events;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -14,7 +14,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * A {@code moto_server} (moto 5.2.1) on a free loopback port, started and stopped by the test. The
  * executable is {@code moto_server} on the PATH, or the {@code kmswatch.moto.server} system property.
  */
-final class MotoServer implements AutoCloseable {
+public final class MotoServer implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
@@ -25,7 +25,7 @@ final class MotoServer implements AutoCloseable {
         this.log = log;
     }
 
-    static MotoServer start() throws IOException, InterruptedException {
+    public static MotoServer start() throws IOException, InterruptedException {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -54,7 +54,7 @@ final class MotoServer implements AutoCloseable {
         }
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + port;
     }
 
