@@ -143,6 +143,37 @@ public final class RuleSet {
             }
         }
         for (RuleLoader.ParsedCorrelation pc : l.correlations) {
+            SigmaCorrelation c = pc.correlation();
+            for (String ref : c.rules()) {
+                if (!(byRef.get(ref) instanceof RuleLoader.ParsedCorrelation child)) {
+                    continue;
+                }
+                if (c.type().needsField()) {
+                    problems.add(problem(pc.doc(), ref, c.info(), c.type().value() + " aggregates a field of events: it "
+                            + "must reference detection rules, not correlation '" + ref + "'"));
+                    bad.add(pc);
+                }
+                for (String g : c.groupBy()) {
+                    String name = g;
+                    Map<String, String> m = c.aliases().get(g);
+                    if (m != null) {
+                        for (String r : new String[] {ref, child.correlation().info().name(), child.correlation().info().id()}) {
+                            if (r != null && m.containsKey(r)) {
+                                name = m.get(r);
+                                break;
+                            }
+                        }
+                    }
+                    if (!child.correlation().groupBy().contains(name)) {
+                        problems.add(problem(pc.doc(), "group-by", c.info(), "group-by '" + g + "' is not among the "
+                                + "group-by of correlation '" + ref + "' (a chained correlation groups by what the "
+                                + "correlations it references group by)"));
+                        bad.add(pc);
+                    }
+                }
+            }
+        }
+        for (RuleLoader.ParsedCorrelation pc : l.correlations) {
             if (cycle(pc, byRef, new HashSet<>())) {
                 problems.add(problem(pc.doc(), "rules", pc.correlation().info(), "correlations reference each other in a cycle"));
                 bad.add(pc);
