@@ -10,6 +10,7 @@ import io.kmswatch.streams.detect.KeyEvent;
 import io.kmswatch.streams.detect.KeyFacts;
 import io.kmswatch.events.JsonSerde;
 import io.kmswatch.streams.detect.RuleContext;
+import io.kmswatch.streams.sigma.SigmaDetections;
 import io.kmswatch.streams.state.WriteBehindStores;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ import org.apache.kafka.streams.state.Stores;
  *   → dedup by eventID → key inventory (facts before each event)
  *       → per-key detections (no repartition: the input is keyed by key ARN)
  *       → re-key by principal → one repartition topic → per-principal detections
+ *       → users' Sigma rules and correlations ({@link SigmaDetections})
  *   → merge → kms-detections (key: fingerprint)
  * </pre>
  */
@@ -135,6 +137,11 @@ public final class DetectionTopology {
             KStream<String, KeyEvent> in = rule.scope() == DetectionRule.Scope.PRINCIPAL ? byPrincipal : byKey;
             KStream<String, Detection> out = rule.detect(in, ctx);
             all = all == null ? out : all.merge(out, Named.as("merge-" + rule.id()));
+        }
+        // users' Sigma rules (io.kmswatch.streams.sigma): beside the built-in detections, into the same sink
+        KStream<String, Detection> sigma = SigmaDetections.build(builder, unique, ticks, config, metrics);
+        if (sigma != null) {
+            all = all == null ? sigma : all.merge(sigma, Named.as("merge-sigma"));
         }
         if (all != null) {
             all.peek((k, d) -> metrics.detection(d.detection(), d.severity()), Named.as("count-detections"))
