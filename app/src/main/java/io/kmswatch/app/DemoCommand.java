@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -88,12 +89,15 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--record-plaintexts", hidden = true)
     Path plaintextsFile;
 
+    @Mixin
+    RulesOptions rules;
+
     @Override
     public Integer call() throws Exception {
         Path work = Files.createTempDirectory("kmswatch-demo-");
         KmswatchConfig defaults = KmswatchConfig.defaults();
         KmswatchConfig config = new KmswatchConfig(work, defaults.kafka(), defaults.sources(),
-                SimulatedOrganisation.detections(TrafficProfile.defaults()),
+                rules.apply(SimulatedOrganisation.detections(TrafficProfile.defaults())),
                 defaults.alerts(), defaults.streams(), new KmswatchConfig.Metrics(metricsPort, bind));
         AlertsConfig alerts = config.alerts().withShortcutSinks(sinks.stream().map(SinkSpec::parse).toList());
         Path labelFile = labels != null ? labels : work.resolve("labels.jsonl");
