@@ -10,8 +10,24 @@ import io.kmswatch.ingest.s3.S3Config;
  * @param lookup the CloudTrail LookupEvents poller, or null
  * @param files  log files on disk, or null
  * @param s3     log files in S3 buckets, or null
+ * @param allEvents true: every CloudTrail record goes to {@code kms-events}, not only KMS records (and S3 writes
+ *               naming an SSE-KMS key), so users' Sigma rules about other services see them; the app turns it
+ *               on when Sigma rules are loaded. Default false.
  */
-public record SourcesConfig(LookupConfig lookup, FilesConfig files, S3Config s3) {
+public record SourcesConfig(LookupConfig lookup, FilesConfig files, S3Config s3, Boolean allEvents) {
+    public SourcesConfig {
+        allEvents = allEvents != null && allEvents;
+    }
+
+    public SourcesConfig(LookupConfig lookup, FilesConfig files, S3Config s3) {
+        this(lookup, files, s3, false);
+    }
+
+    /** A copy that sends every record to {@code kms-events} (or only KMS records when false). */
+    public SourcesConfig withAllEvents(boolean all) {
+        return new SourcesConfig(lookup, files, s3, all);
+    }
+
     /** No source: only the emulator feed, which the app wires in code. */
     public static SourcesConfig none() {
         return new SourcesConfig(null, null, null);

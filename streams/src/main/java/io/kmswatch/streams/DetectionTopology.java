@@ -110,8 +110,14 @@ public final class DetectionTopology {
         KStream<String, CloudTrailEvent> ticks = input.filter((k, e) -> SettleTicks.isTick(e), Named.as("settle-ticks"));
         KStream<String, CloudTrailEvent> events = input.filter((k, e) -> !SettleTicks.isTick(e), Named.as("events"))
                 .process(() -> new TimedForward<String, CloudTrailEvent>(metrics), Named.as("time-by-key"));
-        KStream<String, CloudTrailEvent> unique = events.process(
-                () -> new DedupProcessor(config.dedupRetention(), metrics), Named.as("dedup"), DedupProcessor.STORE);
+        // with users' Sigma rules every service's records pass dedup (the rules may be about any of them); the
+        // built-in detections still read only KMS and S3 records
+        boolean allEvents = !config.sigma().paths().isEmpty();
+        KStream<String, CloudTrailEvent> deduplicated = events.process(
+                () -> new DedupProcessor(config.dedupRetention(), metrics, allEvents), Named.as("dedup"),
+                DedupProcessor.STORE);
+        KStream<String, CloudTrailEvent> unique = allEvents
+                ? deduplicated.filter((k, e) -> DedupProcessor.isKmsOrS3(e), Named.as("kms-and-s3")) : deduplicated;
         KStream<String, KeyEvent> byKey = unique.process(() -> new InventoryProcessor(metrics),
                 Named.as("key-inventory"), InventoryProcessor.STORE);
 
@@ -139,7 +145,7 @@ public final class DetectionTopology {
             all = all == null ? out : all.merge(out, Named.as("merge-" + rule.id()));
         }
         // users' Sigma rules (io.kmswatch.streams.sigma): beside the built-in detections, into the same sink
-        KStream<String, Detection> sigma = SigmaDetections.build(builder, unique, ticks, config, metrics);
+        KStream<String, Detection> sigma = SigmaDetections.build(builder, deduplicated, ticks, config, metrics);
         if (sigma != null) {
             all = all == null ? sigma : all.merge(sigma, Named.as("merge-sigma"));
         }

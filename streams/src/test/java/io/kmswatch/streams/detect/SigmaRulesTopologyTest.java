@@ -110,6 +110,34 @@ class SigmaRulesTopologyTest {
     }
 
     @Test
+    void shouldRunRulesOnRecordsOfOtherServices() throws IOException {
+        Files.writeString(dir.resolve("trail.yml"), """
+                title: Trail stopped
+                id: 7d1f0c1e-0000-4000-8000-000000000003
+                logsource: {product: aws, service: cloudtrail}
+                detection:
+                    selection:
+                        eventSource: cloudtrail.amazonaws.com
+                        eventName: StopLogging
+                    condition: selection
+                """);
+        String record = "{\"eventVersion\": \"1.08\", \"eventTime\": \"2024-03-01T12:00:00Z\","
+                + " \"eventSource\": \"cloudtrail.amazonaws.com\", \"eventName\": \"StopLogging\","
+                + " \"awsRegion\": \"us-east-1\", \"eventID\": \"3f0c2a4e-0000-4000-8000-000000000001\","
+                + " \"recipientAccountId\": \"111122223333\", \"userIdentity\": {\"type\": \"Root\","
+                + " \"arn\": \"arn:aws:iam::111122223333:root\", \"accountId\": \"111122223333\"}}";
+        // every built-in detection on as well: a root call to another service is no root-key-usage
+        DetectionsConfig c = DetectionsConfig.defaultConfig().withGrace(Duration.ZERO)
+                .withSigma(new SigmaSettings(List.of(dir.toString()), false, null));
+        Files.writeString(dir.resolve("rules.yml"), RULES);
+        try (Harness h = new Harness(c)) {
+            h.pipeRaw("111122223333:us-east-1", record.getBytes(java.nio.charset.StandardCharsets.UTF_8), T0);
+            assertThat(h.detections()).extracting(Detection::detection)
+                    .containsExactly("sigma:7d1f0c1e-0000-4000-8000-000000000003");
+        }
+    }
+
+    @Test
     void shouldFireACorrelationOnceAcrossKeysAndIgnoreDuplicates() throws IOException {
         try (Harness h = new Harness(config(Duration.ZERO))) {
             CloudTrailEvent first = disableKey().key(key(1)).principal(ROLE).at(T0).build();
