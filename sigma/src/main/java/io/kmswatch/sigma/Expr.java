@@ -20,6 +20,28 @@ interface Expr {
         return null;
     }
 
+    /**
+     * Lowercased texts of which the raw JSON of every record this expression is true for contains at least one
+     * (ASCII case-insensitively), or null when there is no such set: lets a rule skip parsing a record it
+     * cannot match.
+     */
+    default Set<String> literals() {
+        return null;
+    }
+
+    /** The union of the parts' literal sets, or null when a part has none. */
+    static Set<String> anyOf(List<Expr> parts) {
+        Set<String> all = new HashSet<>();
+        for (Expr e : parts) {
+            Set<String> s = e.literals();
+            if (s == null) {
+                return null;
+            }
+            all.addAll(s);
+        }
+        return all;
+    }
+
     record And(List<Expr> parts) implements Expr {
         @Override
         public boolean eval(JsonNode r) {
@@ -41,6 +63,23 @@ interface Expr {
                         best = new HashSet<>(s);
                     } else {
                         best.retainAll(s);
+                    }
+                }
+            }
+            return best;
+        }
+
+        @Override
+        public Set<String> literals() {
+            Set<String> best = null;
+            int bestScore = -1;
+            for (Expr e : parts) {
+                Set<String> s = e.literals();
+                if (s != null && !s.isEmpty()) {
+                    int score = s.stream().mapToInt(String::length).min().orElse(0) * 10 - s.size();
+                    if (score > bestScore) {
+                        best = s;
+                        bestScore = score;
                     }
                 }
             }
@@ -71,6 +110,11 @@ interface Expr {
             }
             return all;
         }
+
+        @Override
+        public Set<String> literals() {
+            return anyOf(parts);
+        }
     }
 
     record Not(Expr inner) implements Expr {
@@ -96,6 +140,11 @@ interface Expr {
         @Override
         public Set<String> required(String field) {
             return new Or(parts).required(field);
+        }
+
+        @Override
+        public Set<String> literals() {
+            return anyOf(parts);
         }
     }
 }

@@ -57,6 +57,22 @@ final class Items {
         }
 
         @Override
+        public Set<String> literals() {
+            if (negate) {
+                return null;
+            }
+            Set<String> s = new HashSet<>();
+            for (ValueTest t : tests) {
+                String l = t instanceof StringTest st ? st.pattern().prefilter() : null;
+                if (l == null) {
+                    return null;
+                }
+                s.add(l);
+            }
+            return s;
+        }
+
+        @Override
         public Set<String> required(String field) {
             if (negate || all || exact == null || !path.name().equals(field)) {
                 return null;
@@ -129,6 +145,18 @@ final class Items {
 
     /** A keyword search: some leaf value of the record matches (any of, or with {@code |all} every one of) the patterns. */
     record KeywordItem(List<StringPattern> patterns, boolean all) implements Expr {
+        @Override
+        public Set<String> literals() {
+            Set<String> s = new HashSet<>();
+            for (StringPattern p : patterns) {
+                if (p.prefilter() == null) {
+                    return null;
+                }
+                s.add(p.prefilter());
+            }
+            return s;
+        }
+
         @Override
         public boolean eval(JsonNode record) {
             List<JsonNode> leaves = new ArrayList<>();

@@ -355,8 +355,9 @@ public final class RuleSet {
     }
 
     private static void tryAll(SigmaRule[] candidates, SigmaRecord record, Consumer<SigmaRule> onMatch) {
+        byte[] raw = record.raw();
         for (SigmaRule r : candidates) {
-            if (r.matches(record.tree())) {
+            if (r.mayMatch(raw) && r.matches(record.tree())) {
                 onMatch.accept(r);
             }
         }

@@ -19,25 +19,32 @@ public final class SigmaRecord {
     private final String eventSource;
     private final String eventName;
     private final Supplier<JsonNode> parse;
+    private final byte[] raw;
     private JsonNode tree;
 
-    private SigmaRecord(String eventSource, String eventName, JsonNode tree, Supplier<JsonNode> parse) {
+    private SigmaRecord(String eventSource, String eventName, JsonNode tree, Supplier<JsonNode> parse, byte[] raw) {
         this.eventSource = eventSource;
         this.eventName = eventName;
         this.tree = tree;
         this.parse = parse;
+        this.raw = raw;
+    }
+
+    /** The record's JSON bytes when known (not to be modified), else null. */
+    byte[] raw() {
+        return raw;
     }
 
     /** A record already parsed into a tree (a JSON object). */
     public static SigmaRecord of(JsonNode record) {
         Objects.requireNonNull(record, "record");
-        return new SigmaRecord(text(record.get("eventSource")), text(record.get("eventName")), record, null);
+        return new SigmaRecord(text(record.get("eventSource")), text(record.get("eventName")), record, null, null);
     }
 
     /** A record parsed by the codec: its bytes are parsed into a tree only when a candidate rule needs them. */
     public static SigmaRecord of(CloudTrailEvent event) {
         Objects.requireNonNull(event, "event");
-        return new SigmaRecord(event.eventSource(), event.eventName(), null, event::toTree);
+        return new SigmaRecord(event.eventSource(), event.eventName(), null, event::toTree, event.unsafeRawBytes());
     }
 
     /**
@@ -59,7 +66,7 @@ public final class SigmaRecord {
 
     /** A record whose tree comes from {@code parse}, called at most once and only when a candidate rule needs it. */
     public static SigmaRecord lazy(String eventSource, String eventName, Supplier<JsonNode> parse) {
-        return new SigmaRecord(eventSource, eventName, null, Objects.requireNonNull(parse, "parse"));
+        return new SigmaRecord(eventSource, eventName, null, Objects.requireNonNull(parse, "parse"), null);
     }
 
     private static String text(JsonNode n) {

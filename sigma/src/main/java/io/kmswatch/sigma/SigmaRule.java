@@ -12,6 +12,8 @@ public final class SigmaRule {
     private final List<Expr> filters;
     private final boolean standalone;
     private final int index;
+    /** Lowercased ASCII texts one of which the raw record must contain to be worth parsing; null: always parse. */
+    private final byte[][] prefilter;
 
     SigmaRule(RuleInfo info, Expr condition, List<Expr> filters, boolean standalone, int index) {
         this.info = info;
@@ -19,6 +21,47 @@ public final class SigmaRule {
         this.filters = List.copyOf(filters);
         this.standalone = standalone;
         this.index = index;
+        java.util.Set<String> lits = condition.literals();
+        this.prefilter = lits == null || lits.isEmpty() ? null : lits.stream()
+                .map(l -> l.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+    }
+
+    /**
+     * False only when the raw record cannot match: it contains none of the texts the condition needs. Skips the
+     * tree parse for most records a rule that the eventName index cannot narrow is tried on.
+     */
+    boolean mayMatch(byte[] raw) {
+        if (prefilter == null || raw == null) {
+            return true;
+        }
+        for (byte[] lit : prefilter) {
+            if (containsIgnoreAsciiCase(raw, lit)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean containsIgnoreAsciiCase(byte[] raw, byte[] lit) {
+        int m = lit.length;
+        byte first = lit[0];
+        for (int i = 0, last = raw.length - m; i <= last; i++) {
+            if (lower(raw[i]) != first) {
+                continue;
+            }
+            int j = 1;
+            while (j < m && lower(raw[i + j]) == lit[j]) {
+                j++;
+            }
+            if (j == m) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte lower(byte b) {
+        return b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
     }
 
     public RuleInfo info() {

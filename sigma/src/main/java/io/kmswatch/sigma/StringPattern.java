@@ -19,6 +19,7 @@ final class StringPattern {
     private final boolean cased;
     private final Pattern glob;
     private final String source;
+    private final String prefilter;
 
     private StringPattern(Kind kind, String literal, boolean cased, Pattern glob, String source) {
         this.kind = kind;
@@ -26,6 +27,34 @@ final class StringPattern {
         this.cased = cased;
         this.glob = glob;
         this.source = source;
+        this.prefilter = prefilterOf(tokens(source));
+    }
+
+    /**
+     * A lowercased run of characters that the raw JSON of any record this pattern matches must contain, or null.
+     * Only runs of {@code [A-Za-z0-9._@-]} with at least one letter that cannot come from a number's text are
+     * used: such a run is written verbatim inside one JSON string, key or literal, whatever the record's
+     * formatting (CloudTrail escapes none of these characters).
+     */
+    private static String prefilterOf(List<Token> tokens) {
+        String best = null;
+        for (Token t : tokens) {
+            if (t.isWildcard()) {
+                continue;
+            }
+            for (String run : t.literal().split("[^A-Za-z0-9._@-]+")) {
+                if (run.length() >= 3 && run.chars().anyMatch(c -> Character.isLetter(c) && c != 'e' && c != 'E')
+                        && (best == null || run.length() > best.length())) {
+                    best = run;
+                }
+            }
+        }
+        return best == null ? null : best.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** See {@link #prefilterOf}; null when the pattern gives none. */
+    String prefilter() {
+        return prefilter;
     }
 
     /** One token of a parsed value: a literal run, or a wildcard ({@code *} or {@code ?}). */
