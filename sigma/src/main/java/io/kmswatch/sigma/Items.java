@@ -63,7 +63,8 @@ final class Items {
             }
             Set<String> s = new HashSet<>();
             for (ValueTest t : tests) {
-                String l = t instanceof StringTest st ? st.pattern().prefilter() : null;
+                String l = t instanceof StringTest st ? st.pattern().prefilter()
+                        : t instanceof RegexTest rt ? rt.prefilter() : null;
                 if (l == null) {
                     return null;
                 }
@@ -203,7 +204,30 @@ final class Items {
     }
 
     /** A regular expression, found anywhere in the value's text (compiled once). */
-    record RegexTest(Pattern pattern) implements ValueTest {
+    record RegexTest(Pattern pattern, String prefilter) implements ValueTest {
+        /**
+         * For a regular expression of plain characters, {@code .}, {@code +}, {@code *}, {@code ^} and {@code $}
+         * only: its longest mandatory run of {@code [A-Za-z0-9_@-]} with a letter, lowercased; otherwise null.
+         */
+        static String prefilterOf(String regex) {
+            if (regex.matches(".*[|\\[\\](){}?\\\\].*")) {
+                return null;
+            }
+            String best = null;
+            java.util.regex.Matcher m = Pattern.compile("[A-Za-z0-9_@-]+").matcher(regex);
+            while (m.find()) {
+                String run = m.group();
+                if (m.end() < regex.length() && regex.charAt(m.end()) == '*') {
+                    run = run.substring(0, run.length() - 1); // the last character may be absent
+                }
+                if (run.length() >= 3 && run.chars().anyMatch(c -> Character.isLetter(c) && c != 'e' && c != 'E')
+                        && (best == null || run.length() > best.length())) {
+                    best = run;
+                }
+            }
+            return best == null ? null : best.toLowerCase(java.util.Locale.ROOT);
+        }
+
         @Override
         public boolean test(JsonNode leaf) {
             String t = FieldPath.text(leaf);

@@ -56,6 +56,11 @@ class DetectionSemanticsTest {
             f|re|m: '^Trail' ;; "Delete\\nTrail" ;; true
             f|re: 'e.T' ;; "Delete\\nTrail" ;; false
             f|re|s: 'e.T' ;; "Delete\\nTrail" ;; true
+            f|re: 'abcd*x'              ;; "zabcxz"      ;; true
+            f|re: 'abcd*x'              ;; "ABCX"        ;; false
+            f|re|i: 'abcd*x'            ;; "ABCX"        ;; true
+            f|re|i: '.+:assumed-role/aws:.+' ;; "arn:aws:sts::1:ASSUMED-ROLE/aws:x" ;; true
+            f|re: '.+:assumed-role/aws:.+'   ;; "arn:aws:sts::1:role/x"           ;; false
             f|startswith: 'dele' ;; "DeleteTrail" ;; true
             f|endswith: 'TRAIL' ;; "DeleteTrail" ;; true
             f|endswith: 'Delete' ;; "DeleteTrail" ;; false
