@@ -17,16 +17,17 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Runs the correlation windows of one partition of correlation groups: hits and ticks advance stream time (the
- * newest record timestamp this task has seen, or Streams' own if newer), the engine releases what the grace
- * made final, and alerting firings become Detections. All window state is in the changelogged store.
+ * Runs the correlation windows of one partition of correlation groups: hits and ticks advance the time up to which
+ * the engine releases what the grace made final (a hit is late only against the newest hit, not a tick), and
+ * alerting firings become Detections. All window state is in the changelogged store.
  */
 final class SigmaCorrelationProcessor implements Processor<String, CorrelationEngine.Hit, String, Detection> {
     private final CorrelationEngine engine;
     private final StreamsMetrics metrics;
     private ProcessorContext<String, Detection> context;
     private CorrelationStore store;
-    private long streamTime = Long.MIN_VALUE;
+    private long newestHit = Long.MIN_VALUE;
+    private long tickTime = Long.MIN_VALUE;
     private long lateSeen;
 
     SigmaCorrelationProcessor(RuleSet rules, Duration grace, StreamsMetrics metrics) {
@@ -67,9 +68,18 @@ final class SigmaCorrelationProcessor implements Processor<String, CorrelationEn
 
     @Override
     public void process(Record<String, CorrelationEngine.Hit> record) {
-        streamTime = Math.max(Math.max(streamTime, record.timestamp()), context.currentStreamTimeMs());
-        List<CorrelationEngine.Firing> firings = record.value() == null ? engine.advance(streamTime, store)
-                : engine.accept(record.value(), streamTime, store);
+        // Lateness is judged by the newest hit this task has seen, never by a tick: ticks come from every input
+        // partition, and one partition's tick may run ahead of another partition's hits still on their way through
+        // the repartition (SettleTicks has the same reason). Ticks and hits both release what is final.
+        List<CorrelationEngine.Firing> firings;
+        if (record.value() == null) {
+            tickTime = Math.max(tickTime, record.timestamp());
+            firings = engine.advance(Math.max(newestHit, tickTime), store);
+        } else {
+            newestHit = Math.max(newestHit, record.timestamp());
+            firings = new java.util.ArrayList<>(engine.accept(record.value(), newestHit, store));
+            firings.addAll(engine.advance(Math.max(newestHit, tickTime), store));
+        }
         if (engine.lateHits() > lateSeen) {
             metrics.lateDropped("sigma-correlations");
             lateSeen = engine.lateHits();

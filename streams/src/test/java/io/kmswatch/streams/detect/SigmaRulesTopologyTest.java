@@ -159,6 +159,19 @@ class SigmaRulesTopologyTest {
     }
 
     @Test
+    void shouldCloseACorrelationWindowWhenLaterEventsMoveStreamTimePastTheGrace() throws IOException {
+        try (Harness h = new Harness(config(Duration.ofMinutes(1)))) {
+            h.pipe(disableKey().key(key(1)).principal(ROLE).at(T0));
+            h.pipe(disableKey().key(key(2)).principal(ROLE).at(T0.plusSeconds(60)));
+            h.pipe(disableKey().key(key(3)).principal(ROLE).at(T0.plusSeconds(120)));
+            assertThat(h.detections()).isEmpty(); // the third waits for the grace
+            h.pipe(io.kmswatch.events.CloudTrailFixtures.decrypt().key(key(4)).at(T0.plusSeconds(600)));
+            assertThat(h.detections()).extracting(Detection::detection)
+                    .containsExactly("sigma:7d1f0c1e-0000-4000-8000-000000000002");
+        }
+    }
+
+    @Test
     void shouldGiveTheSameCorrelationAlertsForReorderedInputWithinTheGrace() throws IOException {
         DetectionsConfig c = config(Duration.ofMinutes(15));
         List<CloudTrailEvent> events = new ArrayList<>();
