@@ -40,6 +40,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -113,6 +114,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--record-plaintexts", hidden = true)
     Path plaintextsFile;
 
+    @Mixin
+    RulesOptions rules;
+
     @Override
     public Integer call() throws Exception {
         KmswatchConfig defaults = KmswatchConfig.defaults();
@@ -126,7 +130,7 @@ final class DemoCommand implements Callable<Integer> {
         ScratchDir scratch = ScratchDir.create("kmswatch-demo-");
         Path work = scratch.path();
         KmswatchConfig config = new KmswatchConfig(work, defaults.kafka(), defaults.sources(),
-                SimulatedOrganisation.detections(TrafficProfile.defaults()),
+                rules.apply(SimulatedOrganisation.detections(TrafficProfile.defaults())),
                 defaults.alerts(), defaults.streams(), new KmswatchConfig.Metrics(metricsPort, bind),
                 InventoryConfig.defaults().withEnabled(true));
         AlertsConfig alerts = config.alerts().withShortcutSinks(sinks.stream().map(SinkSpec::parse).toList());

@@ -17,12 +17,15 @@ final class DetectCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
+    @Mixin
+    RulesOptions rules;
+
     @Option(names = "--application-id", defaultValue = "kmswatch-detect", description = "Kafka Streams application id (default ${DEFAULT-VALUE}).")
     String applicationId;
 
     @Override
     public Integer call() throws Exception {
-        KmswatchConfig config = options.load();
+        KmswatchConfig config = rules.apply(options.load());
         try (Lifecycle life = new Lifecycle()) {
             MetricsEndpoint metrics = life.manage(MetricsEndpoint.start(config.metrics().bind(), config.metrics().port()));
             Pipeline pipeline = life.manage(Pipeline.connect(config, metrics));

@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -62,13 +63,16 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Also list every label and every finding (detection, key, principal, account, time) on stderr.")
     boolean verbose;
 
+    @Mixin
+    RulesOptions rules;
+
     @Override
     public Integer call() throws Exception {
         ScratchDir scratch = ScratchDir.create("kmswatch-evaluate-");
         Path work = scratch.path();
         KmswatchConfig defaults = KmswatchConfig.defaults();
         KmswatchConfig config = new KmswatchConfig(work, new KmswatchConfig.Kafka(null, work.resolve("broker"), null, null, null, null),
-                defaults.sources(), SimulatedOrganisation.detections(TrafficProfile.defaults()), defaults.alerts(),
+                defaults.sources(), rules.apply(SimulatedOrganisation.detections(TrafficProfile.defaults())), defaults.alerts(),
                 defaults.streams(), new KmswatchConfig.Metrics(-1, null));
         TrafficConfig traffic = new TrafficConfig(seed, rate, duration, clockSpeed, null, null, List.of("all"), null, null,
                 work.resolve("labels.jsonl"));

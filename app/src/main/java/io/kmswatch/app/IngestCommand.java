@@ -37,12 +37,12 @@ final class IngestCommand implements Callable<Integer> {
         KmswatchConfig config = options.load();
         SourcesConfig sources = config.sources();
         if (endpointUrl != null && sources.lookup() != null) {
-            sources = new SourcesConfig(sources.lookup().withEndpointUrl(endpointUrl), sources.files(), sources.s3());
+            sources = sources.withLookup(sources.lookup().withEndpointUrl(endpointUrl));
         } else if (endpointUrl != null) {
-            sources = new SourcesConfig(LookupConfig.defaults().withEndpointUrl(endpointUrl), sources.files(), sources.s3());
+            sources = sources.withLookup(LookupConfig.defaults().withEndpointUrl(endpointUrl));
         }
         if (!files.isEmpty()) {
-            sources = new SourcesConfig(sources.lookup(), new FilesConfig(files, follow, null, null, null, null), sources.s3());
+            sources = sources.withFiles(new FilesConfig(files, follow, null, null, null, null));
         }
         try (Lifecycle life = new Lifecycle()) {
             MetricsEndpoint metrics = life.manage(MetricsEndpoint.start(config.metrics().bind(), config.metrics().port()));

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             BrokerCommand.class,
             ParseCommand.class,
+            RulesCommand.class,
             BenchSubcommand.class,
             EmulatorCommand.class,
             DemoCommand.class,

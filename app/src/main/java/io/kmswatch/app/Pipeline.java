@@ -105,8 +105,10 @@ final class Pipeline implements AutoCloseable {
     }
 
     IngestConfig ingestConfig(SourcesConfig sources) {
+        // users' Sigma rules may be about any service: with rules loaded, every CloudTrail record goes to kms-events
+        boolean all = sources.allEvents() || !config.detections().sigma().paths().isEmpty();
         return new IngestConfig(config.kafka().topicPrefix(), null, true, config.kafka().partitions(),
-                config.kafka().replicationFactor(), kafkaStringProperties(), sources);
+                config.kafka().replicationFactor(), kafkaStringProperties(), sources.withAllEvents(all));
     }
 
     /**

@@ -69,6 +69,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     Settle settle;
 
+    @Mixin
+    RulesOptions rules;
+
     @Override
     public Integer call() throws Exception {
         for (Path p : paths) {
@@ -101,7 +104,7 @@ final class ReplayCommand implements Callable<Integer> {
         ScratchDir scratch = ScratchDir.create("kmswatch-replay-");
         Path work = scratch.path();
         KmswatchConfig replayConfig = new KmswatchConfig(work, new KmswatchConfig.Kafka(null, work.resolve("broker"),
-                base.kafka().topicPrefix(), base.kafka().partitions(), null, Map.of()), base.sources(), base.detections(),
+                base.kafka().topicPrefix(), base.kafka().partitions(), null, Map.of()), base.sources(), rules.apply(base.detections()),
                 base.alerts(), base.streams(), new KmswatchConfig.Metrics(-1, null));
         AlertsConfig alertsConfig = base.alerts().withShortcutSinks(sinks.stream().map(SinkSpec::parse).toList());
         String run = UUID.randomUUID().toString().substring(0, 8);

@@ -20,13 +20,16 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
+    @Mixin
+    RulesOptions rules;
+
     @Option(names = "--sink", paramLabel = "TYPE=TARGET",
             description = "Also deliver every alert here (repeatable): alertmanager=URL, webhook=URL, slack=URL, jsonl=FILE.")
     List<String> sinks = List.of();
 
     @Override
     public Integer call() throws Exception {
-        KmswatchConfig config = options.load();
+        KmswatchConfig config = rules.apply(options.load());
         AlertsConfig alerts = config.alerts().withShortcutSinks(sinks.stream().map(SinkSpec::parse).toList());
         try (Lifecycle life = new Lifecycle()) {
             MetricsEndpoint metrics = life.manage(MetricsEndpoint.start(config.metrics().bind(), config.metrics().port()));

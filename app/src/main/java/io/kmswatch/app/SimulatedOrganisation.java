@@ -35,6 +35,6 @@ final class SimulatedOrganisation {
                 "cross-account-key-use", learnWarmUp);
         return new DetectionsConfig(List.of(a.production(), a.staging(), a.security(), a.partner()),
                 d.trustedPrincipals(), Map.of(PLANNED_RETIREMENT_TAG, "true"), d.awsServiceAllowances(),
-                d.plannedRetirements(), d.grace(), d.dedupRetention(), rules);
+                d.plannedRetirements(), d.grace(), d.dedupRetention(), rules, d.sigma());
     }
 }

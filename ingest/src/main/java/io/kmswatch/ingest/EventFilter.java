@@ -22,6 +22,11 @@ public final class EventFilter {
     private EventFilter() {
     }
 
+    /** True when the record belongs on {@code kms-events}: every record when {@code allEvents}. */
+    public static boolean keep(CloudTrailEvent event, boolean allEvents) {
+        return allEvents || keep(event);
+    }
+
     /** True when the record belongs on {@code kms-events}. */
     public static boolean keep(CloudTrailEvent event) {
         if (event.isKms()) {

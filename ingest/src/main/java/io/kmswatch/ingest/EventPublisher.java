@@ -56,6 +56,7 @@ public final class EventPublisher implements AutoCloseable {
     private final IngestMetrics metrics;
     private final byte[] sourceHeader;
     private final int maxRecordBytes;
+    private volatile boolean allEvents;
     private volatile Exception failure;
     private volatile String failureTopic;
     private volatile boolean futureLogged;
@@ -92,6 +93,15 @@ public final class EventPublisher implements AutoCloseable {
         this.metrics = metrics;
         this.sourceHeader = metrics.source().getBytes(StandardCharsets.UTF_8);
         this.maxRecordBytes = maxRequestSize - RECORD_OVERHEAD;
+    }
+
+    /**
+     * Sends every CloudTrail record to {@code kms-events} (true), or only those {@link EventFilter#keep} keeps
+     * (false, the default); see {@link SourcesConfig#allEvents()}.
+     */
+    public EventPublisher allEvents(boolean all) {
+        this.allEvents = all;
+        return this;
     }
 
     /**
@@ -133,7 +143,7 @@ public final class EventPublisher implements AutoCloseable {
     public boolean publish(CloudTrailEvent event, String location, Runnable onAck) {
         checkHealthy();
         metrics.recordIn();
-        if (!EventFilter.keep(event)) {
+        if (!EventFilter.keep(event, allEvents)) {
             metrics.recordFiltered();
             return false;
         }

@@ -129,14 +129,16 @@ public final class IngestService implements AutoCloseable {
                                        MeterRegistry registry, boolean resume) {
         FilesConfig once = new FilesConfig(files.paths(), false, files.pollInterval(), files.progress(),
                 files.checkpointInterval(), files.readers());
-        IngestConfig c = config.withKafka(kafka).withSources(new SourcesConfig(null, once, null));
+        IngestConfig c = config.withKafka(kafka).withSources(new SourcesConfig(null, once, null, null,
+                config.sources() != null && config.sources().allEvents()));
         Map<String, Object> settings = new LinkedHashMap<>(c.kafka());
         prepare(c, settings);
         CheckpointStore checkpoints = resume ? CheckpointStore.load(settings, c.checkpointTopicName())
                 : CheckpointStore.empty(c.checkpointTopicName());
         IngestMetrics metrics = new IngestMetrics(LogFileSource.ID);
         metrics.bindTo(registry);
-        try (EventPublisher publisher = new EventPublisher(settings, c.topics(), c.checkpointTopicName(), metrics)) {
+        try (EventPublisher publisher = new EventPublisher(settings, c.topics(), c.checkpointTopicName(), metrics)
+                .allEvents(c.sources().allEvents())) {
             return new LogFileSource(c.sources().files(), publisher, checkpoints, new CloudTrailCodec()).run();
         }
     }
@@ -152,7 +154,8 @@ public final class IngestService implements AutoCloseable {
         prepare(c, settings);
         IngestMetrics metrics = new IngestMetrics(EmulatorFeed.ID);
         metrics.bindTo(registry);
-        return new EmulatorFeed(new EventPublisher(settings, c.topics(), c.checkpointTopicName(), metrics));
+        return new EmulatorFeed(new EventPublisher(settings, c.topics(), c.checkpointTopicName(), metrics)
+                .allEvents(c.sources() != null && c.sources().allEvents()));
     }
 
     private static void prepare(IngestConfig c, Map<String, Object> settings) {
@@ -168,7 +171,8 @@ public final class IngestService implements AutoCloseable {
                                      MeterRegistry registry) {
         IngestMetrics metrics = new IngestMetrics(source);
         metrics.bindTo(registry);
-        EventPublisher p = new EventPublisher(settings, c.topics(), c.checkpointTopicName(), metrics);
+        EventPublisher p = new EventPublisher(settings, c.topics(), c.checkpointTopicName(), metrics)
+                .allEvents(c.sources() != null && c.sources().allEvents());
         publishers.add(p);
         return p;
     }

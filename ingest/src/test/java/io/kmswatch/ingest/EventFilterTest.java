@@ -27,4 +27,20 @@ class EventFilterTest {
         assertThat(EventFilter.keep(CloudTrailEvent.parse(LogFixtures.s3Put("e-2", T, null)))).isFalse();
         assertThat(EventFilter.keep(CloudTrailEvent.parse(LogFixtures.ec2("e-3", T)))).isFalse();
     }
+
+    @Test
+    void shouldKeepEveryRecordWhenAllEventsAreWanted() {
+        assertThat(EventFilter.keep(CloudTrailEvent.parse(LogFixtures.ec2("e-4", T)), true)).isTrue();
+        assertThat(EventFilter.keep(CloudTrailEvent.parse(LogFixtures.ec2("e-5", T)), false)).isFalse();
+        assertThat(EventFilter.keep(CloudTrailFixtures.decrypt().build(), false)).isTrue();
+    }
+
+    @Test
+    void shouldBindAllEventsUnderSourcesAndDefaultToKmsOnly() {
+        IngestConfig on = IngestConfig.parse("sources: {allEvents: true}", name -> null, "test.yaml");
+        assertThat(on.sources().allEvents()).isTrue();
+        IngestConfig off = IngestConfig.parse("sources: {}", name -> null, "test.yaml");
+        assertThat(off.sources().allEvents()).isFalse();
+        assertThat(SourcesConfig.none().allEvents()).isFalse();
+    }
 }

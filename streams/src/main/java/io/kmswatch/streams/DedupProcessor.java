@@ -22,12 +22,24 @@ final class DedupProcessor implements Processor<String, CloudTrailEvent, String,
 
     private final long retentionMs;
     private final StreamsMetrics metrics;
+    private final boolean allEvents;
     private ProcessorContext<String, CloudTrailEvent> context;
     private WindowStore<String, Long> seen;
 
     DedupProcessor(Duration retention, StreamsMetrics metrics) {
+        this(retention, metrics, false);
+    }
+
+    /** With {@code allEvents} records of every service pass (users' Sigma rules may be about any of them). */
+    DedupProcessor(Duration retention, StreamsMetrics metrics, boolean allEvents) {
         this.retentionMs = retention.toMillis();
         this.metrics = metrics;
+        this.allEvents = allEvents;
+    }
+
+    /** The records the built-in detections read: KMS calls and S3 (object writes naming SSE-KMS keys). */
+    static boolean isKmsOrS3(CloudTrailEvent e) {
+        return e.isKms() || "s3.amazonaws.com".equals(e.eventSource());
     }
 
     @Override
@@ -42,7 +54,8 @@ final class DedupProcessor implements Processor<String, CloudTrailEvent, String,
         if (e == null) {
             return; // a settle tick: the topology splits them off before this processor (see DetectionTopology)
         }
-        if (!e.isKms() && !"s3.amazonaws.com".equals(e.eventSource())) {
+        boolean ours = isKmsOrS3(e);
+        if (!ours && !allEvents) {
             metrics.event("other", e.succeeded());
             return;
         }
@@ -56,7 +69,11 @@ final class DedupProcessor implements Processor<String, CloudTrailEvent, String,
             return;
         }
         seen.put(e.eventId(), ts, ts);
-        metrics.observed(e);
+        if (ours) {
+            metrics.observed(e);
+        } else {
+            metrics.event("other", e.succeeded());
+        }
         context.forward(record);
     }
 }

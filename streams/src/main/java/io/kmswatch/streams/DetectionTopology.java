@@ -13,6 +13,7 @@ import io.kmswatch.streams.detect.RuleContext;
 import io.kmswatch.streams.inventory.PostureProcessor;
 import io.kmswatch.streams.inventory.PostureState;
 import io.kmswatch.streams.inventory.SnapshotTimestamp;
+import io.kmswatch.streams.sigma.SigmaDetections;
 import io.kmswatch.streams.state.WriteBehindStores;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ import org.apache.kafka.streams.state.Stores;
  *   → dedup by eventID → key inventory (facts before each event)
  *       → per-key detections (no repartition: the input is keyed by key ARN)
  *       → re-key by principal → one repartition topic → per-principal detections
+ *       → users' Sigma rules and correlations ({@link SigmaDetections})
  *   → merge → kms-detections (key: fingerprint)
  * kms-key-inventory (key: key ARN; only with seedFromInventory)
  *   → merged with the deduplicated events → key inventory (seeded) and posture detections → kms-detections
@@ -128,8 +130,14 @@ public final class DetectionTopology {
         KStream<String, CloudTrailEvent> events = input.processValues(
                         () -> new SettleTicks.Split(SettleTicks.Side.EVENTS, metrics), Named.as("events"))
                 .process(() -> new TimedForward<String, CloudTrailEvent>(metrics), Named.as("time-by-key"));
-        KStream<String, CloudTrailEvent> unique = events.process(
-                () -> new DedupProcessor(config.dedupRetention(), metrics), Named.as("dedup"), DedupProcessor.STORE);
+        // with users' Sigma rules every service's records pass dedup (the rules may be about any of them); the
+        // built-in detections still read only KMS and S3 records
+        boolean allEvents = !config.sigma().paths().isEmpty();
+        KStream<String, CloudTrailEvent> deduplicated = events.process(
+                () -> new DedupProcessor(config.dedupRetention(), metrics, allEvents), Named.as("dedup"),
+                DedupProcessor.STORE);
+        KStream<String, CloudTrailEvent> unique = allEvents
+                ? deduplicated.filter((k, e) -> DedupProcessor.isKmsOrS3(e), Named.as("kms-and-s3")) : deduplicated;
         ProcessorSupplier<String, Object, String, KeyEvent> inventory = () -> new InventoryProcessor(metrics);
         KStream<String, KeyEvent> byKey;
         KStream<String, Detection> posture = null;
@@ -177,6 +185,11 @@ public final class DetectionTopology {
         }
         if (posture != null) {
             all = all == null ? posture : all.merge(posture, Named.as("merge-posture"));
+        }
+        // users' Sigma rules (io.kmswatch.streams.sigma): beside the built-in detections, into the same sink
+        KStream<String, Detection> sigma = SigmaDetections.build(builder, deduplicated, ticks, config, metrics);
+        if (sigma != null) {
+            all = all == null ? sigma : all.merge(sigma, Named.as("merge-sigma"));
         }
         if (all != null) {
             all.peek((k, d) -> metrics.detection(d.detection(), d.severity()), Named.as("count-detections"))

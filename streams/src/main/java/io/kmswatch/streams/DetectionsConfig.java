@@ -47,11 +47,12 @@ import java.util.regex.Pattern;
  * @param grace                how late an event may arrive and still count in its window
  * @param dedupRetention       how long eventIDs are remembered for deduplication
  * @param rules                per-detection settings keyed by detection id
+ * @param sigma                users' own Sigma rules ({@link SigmaSettings})
  */
 public record DetectionsConfig(List<String> trustedAccounts, List<String> trustedPrincipals,
                                Map<String, String> trustedKeyTags, List<String> awsServiceAllowances,
                                List<PlannedRetirement> plannedRetirements, Duration grace,
-                               Duration dedupRetention, Map<String, RuleSettings> rules) {
+                               Duration dedupRetention, Map<String, RuleSettings> rules, SigmaSettings sigma) {
     /** Every detection id, as config keys and in {@code Detection.detection}. */
     public static final List<String> DETECTION_IDS = List.of("key-disabled", "key-deletion-scheduled",
             "key-deletion-pending", "key-destruction-chain", "key-rotation-disabled", "key-material-deleted",
@@ -105,11 +106,12 @@ public record DetectionsConfig(List<String> trustedAccounts, List<String> truste
             }
         }
         rules = Map.copyOf(r);
+        sigma = sigma == null ? SigmaSettings.none() : sigma;
     }
 
     /** Everything at its default: nothing trusted, every detection on. */
     public static DetectionsConfig defaultConfig() {
-        return new DetectionsConfig(null, null, null, null, null, null, null, null);
+        return new DetectionsConfig(null, null, null, null, null, null, null, null, null);
     }
 
     /** The settings of one detection, unset components taken from the detection's defaults. */
@@ -122,7 +124,7 @@ public record DetectionsConfig(List<String> trustedAccounts, List<String> truste
         Map<String, RuleSettings> r = new LinkedHashMap<>(rules);
         r.put(detectionId, settings);
         return new DetectionsConfig(trustedAccounts, trustedPrincipals, trustedKeyTags, awsServiceAllowances,
-                plannedRetirements, grace, dedupRetention, r);
+                plannedRetirements, grace, dedupRetention, r, sigma);
     }
 
     /** A copy with only the given detections enabled. */
@@ -137,27 +139,33 @@ public record DetectionsConfig(List<String> trustedAccounts, List<String> truste
 
     public DetectionsConfig withTrustedAccounts(List<String> accounts) {
         return new DetectionsConfig(accounts, trustedPrincipals, trustedKeyTags, awsServiceAllowances,
-                plannedRetirements, grace, dedupRetention, rules);
+                plannedRetirements, grace, dedupRetention, rules, sigma);
     }
 
     public DetectionsConfig withTrustedPrincipals(List<String> principals) {
         return new DetectionsConfig(trustedAccounts, principals, trustedKeyTags, awsServiceAllowances,
-                plannedRetirements, grace, dedupRetention, rules);
+                plannedRetirements, grace, dedupRetention, rules, sigma);
     }
 
     public DetectionsConfig withTrustedKeyTags(Map<String, String> tags) {
         return new DetectionsConfig(trustedAccounts, trustedPrincipals, tags, awsServiceAllowances,
-                plannedRetirements, grace, dedupRetention, rules);
+                plannedRetirements, grace, dedupRetention, rules, sigma);
     }
 
     public DetectionsConfig withPlannedRetirements(List<PlannedRetirement> planned) {
         return new DetectionsConfig(trustedAccounts, trustedPrincipals, trustedKeyTags, awsServiceAllowances,
-                planned, grace, dedupRetention, rules);
+                planned, grace, dedupRetention, rules, sigma);
     }
 
     public DetectionsConfig withGrace(Duration g) {
         return new DetectionsConfig(trustedAccounts, trustedPrincipals, trustedKeyTags, awsServiceAllowances,
-                plannedRetirements, g, dedupRetention, rules);
+                plannedRetirements, g, dedupRetention, rules, sigma);
+    }
+
+    /** A copy with other Sigma rule settings. */
+    public DetectionsConfig withSigma(SigmaSettings s) {
+        return new DetectionsConfig(trustedAccounts, trustedPrincipals, trustedKeyTags, awsServiceAllowances,
+                plannedRetirements, grace, dedupRetention, rules, s);
     }
 
     public boolean isTrustedAccount(String account) {

@@ -74,7 +74,7 @@ class DetectionsConfigTest {
     @Test
     void shouldRefuseATopologyWhoseDedupRetentionIsShorterThanGracePlusWindow() {
         DetectionsConfig c = new DetectionsConfig(null, null, null, null, null, Duration.ofMinutes(15),
-                Duration.ofHours(1), null);
+                Duration.ofHours(1), null, null);
         assertThatThrownBy(() -> DetectionTopology.build(c, io.kmswatch.events.Topics.DEFAULT))
                 .isInstanceOf(DetectionException.class).hasMessageContaining("dedupRetention");
     }
@@ -85,5 +85,17 @@ class DetectionsConfigTest {
         assertThat(Durations.parse("7d")).isEqualTo(Duration.ofDays(7));
         assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
         assertThat(Durations.parse("PT15M")).isEqualTo(Duration.ofMinutes(15));
+    }
+
+    @Test
+    void shouldBindTheSigmaSection() {
+        DetectionsConfig c = DetectionsConfig.fromYaml(
+                "detections: {sigma: {paths: [rules/, my.yml], lenient: true, placeholders: {Admins: [root]}}}");
+        assertThat(c.sigma().paths()).containsExactly("rules/", "my.yml");
+        assertThat(c.sigma().lenient()).isTrue();
+        assertThat(c.sigma().placeholders()).containsEntry("Admins", java.util.List.of("root"));
+        assertThat(DetectionsConfig.defaultConfig().sigma().paths()).isEmpty();
+        assertThatThrownBy(() -> DetectionsConfig.fromYaml("detections: {sigma: {path: [x]}}"))
+                .hasMessageContaining("path");
     }
 }

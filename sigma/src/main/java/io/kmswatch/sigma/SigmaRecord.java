@@ -1,0 +1,93 @@
+package io.kmswatch.sigma;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kmswatch.events.CloudTrailEvent;
+import io.kmswatch.events.Json;
+import io.kmswatch.events.MalformedEventException;
+import java.io.IOException;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * One CloudTrail record as the engine sees it: {@code eventSource} and {@code eventName} up front (they pick
+ * the candidate rules from the index without parsing anything), the whole record as a Jackson tree only when
+ * a candidate rule needs it (parsed once, then kept).
+ *
+ * <p>Not thread-safe (the tree is parsed lazily).
+ */
+public final class SigmaRecord {
+    private final String eventSource;
+    private final String eventName;
+    private final Supplier<JsonNode> parse;
+    private final byte[] raw;
+    private JsonNode tree;
+
+    private SigmaRecord(String eventSource, String eventName, JsonNode tree, Supplier<JsonNode> parse, byte[] raw) {
+        this.eventSource = eventSource;
+        this.eventName = eventName;
+        this.tree = tree;
+        this.parse = parse;
+        this.raw = raw;
+    }
+
+    /** The record's JSON bytes when known (not to be modified), else null. */
+    byte[] raw() {
+        return raw;
+    }
+
+    /** A record already parsed into a tree (a JSON object). */
+    public static SigmaRecord of(JsonNode record) {
+        Objects.requireNonNull(record, "record");
+        return new SigmaRecord(text(record.get("eventSource")), text(record.get("eventName")), record, null, null);
+    }
+
+    /** A record parsed by the codec: its bytes are parsed into a tree only when a candidate rule needs them. */
+    public static SigmaRecord of(CloudTrailEvent event) {
+        Objects.requireNonNull(event, "event");
+        return new SigmaRecord(event.eventSource(), event.eventName(), null, event::toTree, event.unsafeRawBytes());
+    }
+
+    /**
+     * A record from its JSON bytes.
+     *
+     * @throws MalformedEventException when the bytes are not a JSON object
+     */
+    public static SigmaRecord of(byte[] json) {
+        try {
+            JsonNode n = Json.MAPPER.readTree(json);
+            if (n == null || !n.isObject()) {
+                throw new MalformedEventException("not a JSON object");
+            }
+            return of(n);
+        } catch (IOException e) {
+            throw new MalformedEventException("not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** A record whose tree comes from {@code parse}, called at most once and only when a candidate rule needs it. */
+    public static SigmaRecord lazy(String eventSource, String eventName, Supplier<JsonNode> parse) {
+        return new SigmaRecord(eventSource, eventName, null, Objects.requireNonNull(parse, "parse"), null);
+    }
+
+    private static String text(JsonNode n) {
+        return n != null && n.isTextual() ? n.textValue() : null;
+    }
+
+    /** The record's eventSource, or null. */
+    public String eventSource() {
+        return eventSource;
+    }
+
+    /** The record's eventName, or null. */
+    public String eventName() {
+        return eventName;
+    }
+
+    /** The whole record (parsed on first call). */
+    public JsonNode tree() {
+        if (tree == null) {
+            tree = parse.get();
+        }
+        return tree;
+    }
+}
