@@ -36,7 +36,7 @@ public class BenchCommand implements Callable<Integer> {
     List<Path> codecInput;
 
     @Option(names = "--only", split = ",", paramLabel = "PART",
-            description = "Run only these parts: codec, replay, detect (= throughput, latency, scaling), kms, aes, memory, demo (default: all); latency includes the call-to-alert time through each source.")
+            description = "Run only these parts: codec, replay, detect (= throughput, latency, scaling), sigma, kms, aes, memory, demo (default: all); latency includes the call-to-alert time through each source.")
     List<String> only;
 
     @Option(names = "--kafka", paramLabel = "KEY=VALUE",
@@ -83,6 +83,9 @@ public class BenchCommand implements Callable<Integer> {
             }
             if (runs("detect") || runs("throughput") || runs("latency") || runs("scaling")) {
                 detect(figures, broker, work);
+            }
+            if (runs("sigma")) {
+                sigma(figures, broker, work);
             }
             if (runs("kms")) {
                 kmsApi(figures, work);
@@ -258,6 +261,46 @@ public class BenchCommand implements Callable<Integer> {
         if (!notes.isEmpty()) {
             figures.put("e2eLatencyNotes", notes);
         }
+    }
+
+    /** The SigmaHQ CloudTrail rules beside the checkout, else kmswatch's own rules. */
+    static final Path SIGMAHQ_RULES = Path.of("../shared/datasets/SigmaHQ__sigma-cloudtrail");
+
+    private void sigma(Map<String, Object> figures, EmbeddedKafkaBroker broker, Path work) {
+        Path rules = Files.isDirectory(SIGMAHQ_RULES) ? SIGMAHQ_RULES : Path.of("rules");
+        if (!Files.isDirectory(rules)) {
+            line("Sigma: no rules found (" + SIGMAHQ_RULES + " or ./rules): not measured");
+            return;
+        }
+        io.kmswatch.sigma.RuleSet set = io.kmswatch.sigma.RuleSet.load(List.of(rules),
+                io.kmswatch.sigma.LoadOptions.strict());
+        List<io.kmswatch.events.CloudTrailEvent> events = Files.isDirectory(DEFAULT_CODEC_INPUT)
+                ? SigmaBenchmark.read(DEFAULT_CODEC_INPUT) : List.of();
+        String input = DEFAULT_CODEC_INPUT.toString();
+        if (events.isEmpty()) {
+            List<io.kmswatch.events.CloudTrailEvent> sample = new java.util.ArrayList<>();
+            java.time.Instant t0 = java.time.Instant.parse("2026-03-02T08:00:00Z");
+            for (long i = 0; i < 20_000; i++) {
+                sample.add(io.kmswatch.events.CloudTrailEvent.parse(i % 100 == 0
+                        ? BenchEvents.disableKey(i, BenchEvents.keyArn(i % 200), i % 50, t0.plusMillis(i))
+                        : BenchEvents.decrypt(i, BenchEvents.keyArn(i % 200), i % 50, t0.plusMillis(i))));
+            }
+            events = sample;
+            input = "synthetic KMS records";
+        }
+        SigmaBenchmark.Result m = SigmaBenchmark.measure(set, events, quick ? 5 : 15);
+        DetectBenchmark bench = new DetectBenchmark(broker.bootstrapServers(), work.resolve("sigma"), kafka());
+        DetectBenchmark.Sigma s = bench.sigma(quick ? 200_000 : 600_000, 4, quick ? 2 : 3, List.of(rules.toString()));
+        figures.put("sigmaMatchRecordsPerSecPerCore", Math.round(m.recordsPerSecond()));
+        figures.put("sigmaRules", m.rules());
+        figures.put("sigmaVsBuiltinOnly", round(s.ratio()));
+        section("Sigma: " + m.rules() + " rules from " + rules + "; the matching stage alone over " + m.records()
+                + " records of " + input + ", one thread, per CPU-second; then exactly-once detection of a "
+                + s.events() + "-event backlog with the rules and without");
+        line(String.format("   matching alone %,.0f records/s per core (target >= 200,000)", m.recordsPerSecond()));
+        print(s.builtinOnly());
+        print(s.withRules());
+        line(String.format("   with rules / built-in only = %.2f (target >= 0.8)", s.ratio()));
     }
 
     private void scaling(Map<String, Object> figures, DetectBenchmark bench) {

@@ -43,6 +43,8 @@ public final class DetectBenchmark {
     static final Instant T0 = Instant.parse("2024-03-01T12:00:00Z");
 
     private final String bootstrap;
+    /** The detections every drain runs (the Sigma comparison swaps it). */
+    private DetectionsConfig detections = DetectionsConfig.defaultConfig();
     private final Path workDir;
     private final Map<String, String> kafka;
 
@@ -120,6 +122,43 @@ public final class DetectBenchmark {
                 Measurement.of("raw copy", raw), warmUp, Measurement.of("EOS first tenth, s", eosFirstTenth));
     }
 
+    /** Exactly-once detection with users' Sigma rules beside the built-in detections, and without them. */
+    public record Sigma(long events, Measurement builtinOnly, Measurement withRules) {
+        public double ratio() {
+            return withRules.ratioTo(builtinOnly);
+        }
+    }
+
+    /**
+     * {@link Sigma}: the same backlog drained alternately by the built-in detections alone and by them plus the
+     * rules under {@code rulePaths}, after one unmeasured drain of each.
+     */
+    public Sigma sigma(int events, int partitions, int runs, List<String> rulePaths) {
+        String prefix = "sg" + shortId() + ".";
+        String in = prefix + "kms-events";
+        createTopics(partitions, in, prefix + "kms-detections", prefix + "kms-events-rejected");
+        fill(in, events, 200, 50);
+        DetectionsConfig builtin = DetectionsConfig.defaultConfig();
+        DetectionsConfig withRules = builtin.withSigma(io.kmswatch.streams.SigmaSettings.none().plus(rulePaths, false));
+        double[] a = new double[runs];
+        double[] b = new double[runs];
+        try {
+            for (int i = -1; i < runs; i++) {
+                detections = builtin;
+                double x = detect(prefix, StreamsSettings.EXACTLY_ONCE_V2, events, 1);
+                detections = withRules;
+                double y = detect(prefix, StreamsSettings.EXACTLY_ONCE_V2, events, 1);
+                if (i >= 0) {
+                    a[i] = x;
+                    b[i] = y;
+                }
+            }
+        } finally {
+            detections = DetectionsConfig.defaultConfig();
+        }
+        return new Sigma(events, Measurement.of("built-in only", a), Measurement.of("built-in + rules", b));
+    }
+
     /** Scaling: events/s of 1 and of {@code instances} detect instances sharing a 4-partition topic (EOS). */
     public record Scaling(long events, int partitions, Measurement one, Measurement many, int instances) {
     }
@@ -162,7 +201,7 @@ public final class DetectBenchmark {
                 SimpleMeterRegistry registry = new SimpleMeterRegistry();
                 metrics.bindTo(registry);
                 registries.add(registry);
-                DetectApp app = new DetectApp(s, DetectionsConfig.defaultConfig(), metrics);
+                DetectApp app = new DetectApp(s, detections, metrics);
                 apps.add(app);
                 app.start();
             }

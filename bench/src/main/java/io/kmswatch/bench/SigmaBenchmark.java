@@ -19,10 +19,9 @@ import java.util.Map;
  * candidate rule, exactly as in the stream. Warms up until two consecutive passes agree within 5 %. The rate is per
  * second of the measuring thread's CPU time, so a busy machine does not lower it.
  *
- * <p>Self-contained on purpose (the benchmark harnesses are moving to their own module): {@code
- * java -cp kmswatch.jar io.kmswatch.app.bench.SigmaBenchmark RULES_DIR EVENTS_PATH [SECONDS]} prints one JSON
- * object with {@code sigmaMatchRecordsPerSecPerCore}. It does not measure {@code sigmaVsBuiltinOnly} (the whole
- * detect topology with and without the rules), which needs the detect benchmark's broker harness.
+ * <p>{@code kmswatch bench --only sigma} runs it beside {@code sigmaVsBuiltinOnly} (the whole detect topology
+ * with and without the rules, {@link DetectBenchmark#sigma}); {@code java -cp kmswatch.jar
+ * io.kmswatch.bench.SigmaBenchmark RULES_DIR EVENTS_PATH [SECONDS]} prints the matching rate alone as JSON.
  */
 public final class SigmaBenchmark {
     private SigmaBenchmark() {
