@@ -151,6 +151,10 @@ public class BenchCommand implements Callable<Integer> {
         figures.put("replayVsCodec", round(r.replayToCodec()));
         figures.put("replaySpread", spread(r.replay(), r.rawProduce()));
         figures.put("replayWarmUpSeconds", round(r.warmUp().toMillis() / 1000.0));
+        figures.put("codecCpuMicrosPerRecord", round(r.codecCpuNanos().median() / 1000.0));
+        figures.put("rawProduceCpuMicrosPerRecord", round(r.rawProduceCpuNanos().median() / 1000.0));
+        figures.put("replayCpuFloorRecordsPerSec", Math.round(r.cpuFloorRecordsPerSec()));
+        figures.put("replayVsCpuFloor", round(r.replayToCpuFloor()));
         section("2. Replay (" + r.files() + " synthetic gzip files, " + r.records() + " records per pass) vs raw produce, same broker"
                 + String.format(" (after %.0f s of warm-up)", r.warmUp().toMillis() / 1000.0));
         print(r.replay());
@@ -158,6 +162,10 @@ public class BenchCommand implements Callable<Integer> {
         print(r.codec());
         line(String.format("   replay / raw produce = %.2f (target >= 0.7); replay / codec = %.2f", r.replayToRawProduce(),
                 r.replayToCodec()));
+        line(String.format("   whole-process CPU per record: codec %.2f µs, raw produce %.2f µs (broker included); floor = %d cores"
+                        + " / (codec + produce) = %,.0f records/s; replay / floor = %.2f (target >= 0.9)",
+                r.codecCpuNanos().median() / 1000.0, r.rawProduceCpuNanos().median() / 1000.0, r.cores(),
+                r.cpuFloorRecordsPerSec(), r.replayToCpuFloor()));
     }
 
     private void detect(Map<String, Object> figures, EmbeddedKafkaBroker broker, Path work) {
