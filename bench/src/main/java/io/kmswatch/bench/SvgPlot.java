@@ -20,7 +20,7 @@ final class SvgPlot {
     private static final int RIGHT = 80;
     private static final int TOP = 50;
     private static final int BOTTOM = 60;
-    private static final String[] COLOURS = {"#1f77b4", "#d62728"};
+    private static final String[] COLOURS = {"#1f77b4", "#d62728", "#2ca02c"};
 
     /** One series: its name with unit (the axis label) and a y value per x value. */
     record Series(String name, double[] y) {
@@ -31,6 +31,7 @@ final class SvgPlot {
     private final double[] x;
     private final boolean logX;
     private final List<Series> series = new ArrayList<>();
+    private String sharedAxis;
 
     /**
      * @param logX log10 x axis (every x must then be &gt; 0)
@@ -50,13 +51,25 @@ final class SvgPlot {
         this.logX = logX;
     }
 
-    /** Adds a series (at most two: the first on the left axis, the second on the right). */
+    /**
+     * Puts every series on one left axis named {@code label} (series of one unit), with a legend; up to three
+     * series then.
+     */
+    SvgPlot sharedAxis(String label) {
+        this.sharedAxis = label;
+        return this;
+    }
+
+    /**
+     * Adds a series: without a shared axis at most two (the first on the left axis, the second on the right),
+     * with one at most three.
+     */
     SvgPlot series(String name, double[] y) {
         if (y.length != x.length) {
             throw new IllegalArgumentException(name + ": " + y.length + " values for " + x.length + " x values");
         }
-        if (series.size() == 2) {
-            throw new IllegalArgumentException("at most two series");
+        if (series.size() == (sharedAxis == null ? 2 : 3)) {
+            throw new IllegalArgumentException("too many series");
         }
         series.add(new Series(name, y.clone()));
         return this;
@@ -85,19 +98,31 @@ final class SvgPlot {
         }
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", (x0 + x1) / 2, H - 18,
                 esc(xLabel + (logX ? " (log scale)" : ""))));
+        double sharedTop = niceTop(series.stream().mapToDouble(se -> max(se.y())).max().orElse(1));
+        if (sharedAxis != null) {
+            sb.append(String.format(Locale.ROOT, "<text transform=\"translate(16,%d) rotate(-90)\" text-anchor=\"middle\">%s</text>%n",
+                    (y0 + y1) / 2, esc(sharedAxis)));
+        }
         for (int s = 0; s < series.size(); s++) {
             Series se = series.get(s);
             String colour = COLOURS[s];
-            double top = niceTop(max(se.y()));
+            double top = sharedAxis != null ? sharedTop : niceTop(max(se.y()));
             int axisX = s == 0 ? x0 : x1;
-            for (int i = 0; i <= 4; i++) {
+            if (sharedAxis != null) {
+                sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>%n", x0 + 10,
+                        y1 + 16 + 16 * s, colour, esc(se.name())));
+            }
+            for (int i = 0; i <= 4 && (sharedAxis == null || s == 0); i++) {
                 double v = top * i / 4;
                 double py = y0 - (y0 - y1) * v / top;
                 sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"%s\" fill=\"%s\">%s</text>%n",
-                        s == 0 ? axisX - 6 : axisX + 6, py + 4, s == 0 ? "end" : "start", colour, label(v)));
+                        s == 0 ? axisX - 6 : axisX + 6, py + 4, s == 0 ? "end" : "start",
+                        sharedAxis != null ? "black" : colour, label(v)));
             }
-            sb.append(String.format(Locale.ROOT, "<text transform=\"translate(%d,%d) rotate(-90)\" text-anchor=\"middle\" "
-                    + "fill=\"%s\">%s</text>%n", s == 0 ? 16 : W - 10, (y0 + y1) / 2, colour, esc(se.name())));
+            if (sharedAxis == null) {
+                sb.append(String.format(Locale.ROOT, "<text transform=\"translate(%d,%d) rotate(-90)\" text-anchor=\"middle\" "
+                        + "fill=\"%s\">%s</text>%n", s == 0 ? 16 : W - 10, (y0 + y1) / 2, colour, esc(se.name())));
+            }
             StringBuilder points = new StringBuilder();
             for (int i = 0; i < x.length; i++) {
                 double py = y0 - (y0 - y1) * se.y()[i] / top;
@@ -105,7 +130,7 @@ final class SvgPlot {
                 sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"/>%n", px(x[i]), py, colour));
             }
             sb.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s/>%n",
-                    points.toString().trim(), colour, s == 1 ? " stroke-dasharray=\"6 4\"" : ""));
+                    points.toString().trim(), colour, s == 1 ? " stroke-dasharray=\"6 4\"" : s == 2 ? " stroke-dasharray=\"2 3\"" : ""));
         }
         sb.append("</svg>\n");
         return sb.toString();
