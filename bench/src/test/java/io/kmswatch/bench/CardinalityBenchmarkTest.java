@@ -1,0 +1,53 @@
+package io.kmswatch.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.kmswatch.broker.EmbeddedKafkaBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The cardinality harness end to end at a tiny size: a real broker, real detect child JVMs. */
+class CardinalityBenchmarkTest {
+
+    @Test
+    void drainsEachPointInAChildAndReportsItsRateMemoryAndState(@TempDir Path dir) throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            CardinalityBenchmark bench = new CardinalityBenchmark(broker.bootstrapServers(), dir,
+                    System.getProperty("java.class.path"), 3_000, 50);
+            List<CardinalityBenchmark.Result> results = bench.run(List.of(new CardinalityBenchmark.Point(10, 100),
+                    new CardinalityBenchmark.Point(20, 2_000)), Duration.ofMinutes(3));
+
+            assertThat(results).hasSize(2);
+            for (CardinalityBenchmark.Result r : results) {
+                assertThat(r.error()).isNull();
+                assertThat(r.eventsPerSec()).isPositive();
+                assertThat(r.peakRssMiB()).isBetween(20.0, 2048.0); // a JVM's own RSS, not this one's
+                assertThat(r.stateDiskMiB()).isPositive();
+            }
+            // at least two passes over every principal
+            assertThat(results.get(0).events()).isEqualTo(3_000);
+            assertThat(results.get(1).events()).isEqualTo(4_000);
+            Path svg = CardinalityBenchmark.plot(results).write(dir.resolve("cardinality.svg"));
+            assertThat(Files.readString(svg)).contains("<polyline", "events/s", "peak RSS");
+        }
+    }
+
+    @Test
+    void theWorstPointIsComparedWithTheSmallestAndFailedPointsAreLeftOut() {
+        List<CardinalityBenchmark.Result> results = List.of(
+                new CardinalityBenchmark.Result(10_000, 100_000, 0, 30_000, 700, 80, 10, null),
+                new CardinalityBenchmark.Result(1_000, 10_000, 0, 40_000, 500, 10, 10, null),
+                new CardinalityBenchmark.Result(100_000, 1_000_000, 0, 20_000, 900, 800, 10, null),
+                new CardinalityBenchmark.Result(1_000_000, 10_000_000, 0, 0, 0, 0, 0, "did not finish"));
+
+        assertThat(CardinalityBenchmark.worstVsBest(results)).isCloseTo(0.5, within(1e-9));
+        assertThat(CardinalityBenchmark.peakRss(results)).isEqualTo(900);
+        assertThat(new CardinalityBenchmark.Point(1_000_000, 10_000_000).events(200_000)).isEqualTo(20_000_000);
+        assertThat(new CardinalityBenchmark.Point(1_000, 10_000).events(200_000)).isEqualTo(200_000);
+    }
+}
