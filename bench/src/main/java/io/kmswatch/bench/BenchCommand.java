@@ -424,16 +424,18 @@ public class BenchCommand implements Callable<Integer> {
         figures.put("soakRssGrowth", round(r.rssGrowth()));
         figures.put("soakPeakRssMiB", Math.round(r.peakRssMiB()));
         Map<String, Object> lost = new LinkedHashMap<>();
-        lost.put("callsNotOnKmsEvents", r.callsNotOnKmsEvents());
+        lost.put("callsNotServed", r.callsNotServed());
+        lost.put("trailRecordsNotOnKmsEvents", r.trailRecordsNotOnKmsEvents());
         lost.put("kmsEventsNotCounted", r.kmsEventsNotCounted());
         figures.put("soakLost", lost);
         figures.put("soakAccounting", r.end());
         figures.put("soakSvg", List.of(plot(SoakBenchmark.memoryPlot(r), work, "soak-memory.svg").toString(),
                 plot(SoakBenchmark.latencyPlot(r), work, "soak-latency.svg").toString()));
         line(String.format("   last / first interval RSS = %.2f (target <= 1.1); peak RSS %,.0f MiB", r.rssGrowth(), r.peakRssMiB()));
-        line(String.format("   calls made %s, records on kms-events %s, events counted by the detections %s: lost %d and %d (target 0)",
-                r.end().get("callsMade"), r.end().get("kmsEventsRecords"), r.end().get("detectEvents"),
-                r.callsNotOnKmsEvents(), r.kmsEventsNotCounted()));
+        line(String.format("   calls made %s, served by the emulator %s, its CloudTrail records %s, records on kms-events %s, events"
+                        + " counted by the detections %s: lost %d, %d and %d (target 0 each)", r.end().get("callsMade"),
+                r.end().get("emulatorRequests"), r.end().get("trailRecords"), r.end().get("kmsEventsRecords"),
+                r.end().get("detectEvents"), r.callsNotServed(), r.trailRecordsNotOnKmsEvents(), r.kmsEventsNotCounted()));
     }
 
     /** Writes the plot into the work directory (and a copy into --svg-dir when given); prints and returns where. */

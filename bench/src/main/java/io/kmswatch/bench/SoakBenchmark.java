@@ -38,9 +38,21 @@ public final class SoakBenchmark {
             return number(intervals.get(intervals.size() - 1), "rssMiB") / number(intervals.get(0), "rssMiB");
         }
 
-        /** Calls made − records on kms-events. */
-        public long callsNotOnKmsEvents() {
-            return (long) (number(end, "callsMade") - number(end, "kmsEventsRecords"));
+        /**
+         * Calls made (traffic and probes, as their clients counted them) − requests the emulator served: calls that
+         * never reached it.
+         */
+        public long callsNotServed() {
+            return (long) (number(end, "callsMade") - number(end, "emulatorRequests"));
+        }
+
+        /**
+         * CloudTrail records the emulator emitted − records on kms-events (read_committed). The records, not the calls:
+         * a call can leave more than one record (a cross-account call is logged in the caller's account and in the
+         * key owner's, as CloudTrail does), so calls made and records differ by design.
+         */
+        public long trailRecordsNotOnKmsEvents() {
+            return (long) (number(end, "trailRecords") - number(end, "kmsEventsRecords"));
         }
 
         /** Records on kms-events − events counted by the detections. */

@@ -11,6 +11,7 @@ import io.kmswatch.emulator.KmsEmulator;
 import io.kmswatch.emulator.traffic.TrafficConfig;
 import io.kmswatch.emulator.traffic.TrafficGenerator;
 import io.kmswatch.emulator.traffic.TrafficProfile;
+import io.kmswatch.emulator.traffic.TrafficWorld;
 import io.kmswatch.events.Json;
 import io.kmswatch.events.config.ConfigYaml;
 import io.kmswatch.ingest.IngestConfig;
@@ -80,6 +81,8 @@ public final class SoakChild {
         Map<String, Long> arrivals = new ConcurrentHashMap<>();
         Map<String, Long> sent = new ConcurrentHashMap<>();
         AtomicLong probeCalls = new AtomicLong();
+        AtomicLong probeErrors = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<String> probeError = new java.util.concurrent.atomic.AtomicReference<>();
         AtomicBoolean stopProbes = new AtomicBoolean();
         List<AutoCloseable> open = new ArrayList<>();
         int exit = 0;
@@ -132,9 +135,12 @@ public final class SoakChild {
             trafficThread.setDaemon(true);
             trafficThread.start();
 
+            // the probe calls as the world's staging administrator (the world replaces the emulator's default
+            // accounts): its own fresh key in the staging account each time
+            TrafficWorld.Principal admin = generator.world().principal(TrafficWorld.STAGING_ADMIN);
             KmsClient kms = KmsClient.builder().endpointOverride(emulator.endpoint()).region(Region.of(REGION))
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                            EmulatorConfig.DEFAULT_ACCESS_KEY_ID, EmulatorConfig.DEFAULT_SECRET_ACCESS_KEY)))
+                            admin.accessKeyId(), admin.secretAccessKey())))
                     .httpClient(UrlConnectionHttpClient.create()).build();
             open.add(0, kms);
             Thread probes = new Thread(() -> {
@@ -147,6 +153,8 @@ public final class SoakChild {
                         kms.disableKey(r -> r.keyId(arn));
                         probeCalls.incrementAndGet();
                     } catch (RuntimeException e) {
+                        probeErrors.incrementAndGet();
+                        probeError.compareAndSet(null, e.toString());
                         System.err.println("soak: probe failed: " + e);
                     }
                     next += probeMillis * 1_000_000L;
@@ -185,6 +193,10 @@ public final class SoakChild {
                 line.put("latencySamples", p.samples());
                 line.put("latencyPending", sent.size());
                 line.putAll(counters(registry, probeCalls.get()));
+                line.put("probeErrors", probeErrors.get());
+                if (probeError.get() != null) {
+                    line.put("firstProbeError", probeError.get());
+                }
                 System.out.println("soak-interval " + Json.MAPPER.writeValueAsString(line));
                 System.out.flush();
             }
@@ -220,6 +232,7 @@ public final class SoakChild {
             Map<String, Object> result = new LinkedHashMap<>(counters(registry, probeCalls.get()));
             result.put("kmsEventsRecords", countRecords(bootstrap, ingest.topics().kmsEvents().name()));
             result.put("probesWithoutAlert", pendingProbesAtEnd);
+            result.put("probeErrors", probeErrors.get());
             result.put("drainSeconds", BenchCommand.round((System.nanoTime() - drainStart) / 1e9));
             System.out.println("soak-result " + Json.MAPPER.writeValueAsString(result));
             System.out.flush();

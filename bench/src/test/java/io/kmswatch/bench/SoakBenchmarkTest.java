@@ -26,10 +26,15 @@ class SoakBenchmarkTest {
             assertThat(SoakBenchmark.number(i, "rssMiB")).isPositive();
             assertThat(SoakBenchmark.number(i, "heapAfterGcMiB")).isPositive();
         }
-        assertThat(SoakBenchmark.number(r.intervals().get(1), "latencySamples")).isPositive();
+        double samples = SoakBenchmark.number(r.intervals().get(0), "latencySamples")
+                + SoakBenchmark.number(r.intervals().get(1), "latencySamples");
+        assertThat(samples).isPositive(); // the probes' alerts arrived
+        assertThat(SoakBenchmark.number(r.end(), "probeErrors")).isZero();
+        assertThat(SoakBenchmark.number(r.end(), "probesWithoutAlert")).isZero();
         assertThat(SoakBenchmark.number(r.intervals().get(1), "stateDiskMiB")).isPositive();
-        assertThat(SoakBenchmark.number(r.end(), "callsMade")).isGreaterThan(100);
-        assertThat(r.callsNotOnKmsEvents()).isZero();
+        assertThat(SoakBenchmark.number(r.end(), "kmsEventsRecords")).isGreaterThanOrEqualTo(SoakBenchmark.number(r.end(), "callsMade"));
+        assertThat(r.callsNotServed()).isZero();
+        assertThat(r.trailRecordsNotOnKmsEvents()).isZero();        assertThat(SoakBenchmark.number(r.end(), "callsMade")).isGreaterThan(100);
         assertThat(r.kmsEventsNotCounted()).isZero();
         assertThat(r.rssGrowth()).isPositive();
         assertThat(r.peakRssMiB()).isPositive();
