@@ -362,9 +362,8 @@ public class BenchCommand implements Callable<Integer> {
                 + " keys/principals, each backlog " + CardinalityBenchmark.PASSES + " passes over every principal, the last one timed");
         CardinalityBenchmark bench = new CardinalityBenchmark(broker.bootstrapServers(), work.resolve("cardinality"),
                 applicationJar().toString(), 200_000, 1000);
-        List<CardinalityBenchmark.Result> results = bench.run(points, Duration.ofMinutes(quick ? 10 : 60));
         List<Map<String, Object>> curve = new java.util.ArrayList<>();
-        for (CardinalityBenchmark.Result r : results) {
+        List<CardinalityBenchmark.Result> results = bench.run(points, Duration.ofMinutes(quick ? 10 : 60), r -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("keys", r.keys());
             m.put("principals", r.principals());
@@ -382,7 +381,7 @@ public class BenchCommand implements Callable<Integer> {
                         SvgPlot.label(r.principals()), r.error()));
             }
             curve.add(m);
-        }
+        });
         figures.put("cardinality", curve);
         if (quick) {
             figures.put("cardinalityNote", "quick mode: the 1M/10M point (" + CardinalityBenchmark.POINTS.get(3).events(200_000)

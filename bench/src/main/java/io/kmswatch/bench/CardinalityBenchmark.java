@@ -87,13 +87,21 @@ public final class CardinalityBenchmark {
 
     /** Measures each point in turn; a point that fails is reported with its error and the next one runs. */
     public List<Result> run(List<Point> points, Duration maxPerPoint) {
+        return run(points, maxPerPoint, r -> { });
+    }
+
+    /** {@link #run(List, Duration)}, handing each point's result to {@code progress} as it is measured. */
+    public List<Result> run(List<Point> points, Duration maxPerPoint, java.util.function.Consumer<Result> progress) {
         List<Result> out = new ArrayList<>();
         for (Point p : points) {
+            Result r;
             try {
-                out.add(point(p, maxPerPoint));
+                r = point(p, maxPerPoint);
             } catch (BenchException | UncheckedIOException e) {
-                out.add(new Result(p.keys(), p.principals(), p.events(minEvents), 0, 0, 0, 0, e.getMessage()));
+                r = new Result(p.keys(), p.principals(), p.events(minEvents), 0, 0, 0, 0, e.getMessage());
             }
+            out.add(r);
+            progress.accept(r);
         }
         return out;
     }
