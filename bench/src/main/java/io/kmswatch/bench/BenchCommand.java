@@ -368,13 +368,16 @@ public class BenchCommand implements Callable<Integer> {
             m.put("keys", r.keys());
             m.put("principals", r.principals());
             m.put("events", r.events());
-            if (r.error() == null) {
+            if (r.measured()) {
                 m.put("eventsPerSec", Math.round(r.eventsPerSec()));
                 m.put("peakRssMiB", Math.round(r.peakRssMiB()));
                 m.put("stateDiskMiB", round(r.stateDiskMiB()));
+                if (r.incomplete()) {
+                    m.put("error", r.error());
+                }
                 line(String.format("   %9s keys %10s principals: %,10.0f events/s  peak RSS %,6.0f MiB  state on disk %,9.1f MiB"
-                        + "  (%,d events, %.0f s)", SvgPlot.label(r.keys()), SvgPlot.label(r.principals()), r.eventsPerSec(),
-                        r.peakRssMiB(), r.stateDiskMiB(), r.events(), r.drainSeconds()));
+                        + "  (%,d events, %.0f s)%s", SvgPlot.label(r.keys()), SvgPlot.label(r.principals()), r.eventsPerSec(),
+                        r.peakRssMiB(), r.stateDiskMiB(), r.events(), r.drainSeconds(), r.incomplete() ? "  " + r.error() : ""));
             } else {
                 m.put("error", r.error());
                 line(String.format("   %9s keys %10s principals: not measured: %s", SvgPlot.label(r.keys()),
@@ -390,9 +393,10 @@ public class BenchCommand implements Callable<Integer> {
         double worst = CardinalityBenchmark.worstVsBest(results);
         double peak = CardinalityBenchmark.peakRss(results);
         figures.put("cardinalityWorstVsBest", Double.isNaN(worst) ? null : round(worst));
+        figures.put("cardinalityComplete", results.stream().allMatch(r -> r.error() == null));
         figures.put("cardinalityPeakRssMiB", Double.isNaN(peak) ? null : Math.round(peak));
         line(String.format("   worst / smallest point = %.2f (target >= 0.7); peak RSS %,.0f MiB (target <= 1024)", worst, peak));
-        if (results.stream().anyMatch(r -> r.error() == null)) {
+        if (results.stream().anyMatch(CardinalityBenchmark.Result::measured)) {
             figures.put("cardinalitySvg", plot(CardinalityBenchmark.plot(results), work, "cardinality.svg").toString());
         }
     }

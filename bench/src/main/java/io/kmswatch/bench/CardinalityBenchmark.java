@@ -56,7 +56,8 @@ public final class CardinalityBenchmark {
             new Point(100_000, 1_000_000), new Point(1_000_000, 10_000_000));
 
     /**
-     * One measured point; {@code error} non-null (and the figures 0) when it could not be measured.
+     * One measured point; {@code error} non-null when it could not be measured (the figures 0) or did not finish
+     * in time ({@link #incomplete()}: the figures are over what it did).
      *
      * @param eventsPerSec events/s over the timed (last) pass
      * @param peakRssMiB   VmHWM of the detect child
@@ -64,6 +65,15 @@ public final class CardinalityBenchmark {
      */
     public record Result(int keys, int principals, long events, double eventsPerSec, double peakRssMiB,
                          double stateDiskMiB, double drainSeconds, String error) {
+        /** Ran out of time: its figures are over the part it processed. */
+        public boolean incomplete() {
+            return error != null && error.startsWith("incomplete");
+        }
+
+        /** Has figures: complete, or incomplete with a rate. */
+        public boolean measured() {
+            return error == null || incomplete();
+        }
     }
 
     private final String bootstrap;
@@ -128,6 +138,7 @@ public final class CardinalityBenchmark {
         }
         try {
             AtomicLong processed = new AtomicLong(-1);
+            long[] first = {-1, 0}; // the first progress seen: {nanos, processed}
             SteadyRate rate = new SteadyRate(events, (PASSES - 1) / (double) PASSES);
             Thread reader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -137,6 +148,10 @@ public final class CardinalityBenchmark {
                             long n = Long.parseLong(line.substring(10).trim());
                             processed.set(n);
                             synchronized (rate) {
+                                if (first[0] < 0 && n > 0) {
+                                    first[0] = System.nanoTime();
+                                    first[1] = n;
+                                }
                                 rate.observe(n, System.nanoTime());
                             }
                         }
@@ -153,6 +168,19 @@ public final class CardinalityBenchmark {
             while (processed.get() < events && p.isAlive() && System.nanoTime() < deadline) {
                 MemoryBenchmark.sample(p.pid(), peak);
                 Thread.sleep(200);
+            }
+            if (processed.get() < events && p.isAlive() && processed.get() > 0) {
+                // out of time: what it did in that time is the figure (a rate at that cardinality, and its memory)
+                double perSecond;
+                synchronized (rate) {
+                    long seconds = (System.nanoTime() - first[0]) / 1_000_000_000L;
+                    perSecond = seconds <= 0 ? 0 : (processed.get() - first[1]) / (double) seconds;
+                }
+                MemoryBenchmark.sample(p.pid(), peak);
+                return new Result(point.keys(), point.principals(), events, perSecond, peak[0] / 1024.0,
+                        directorySize(state) / 1024.0 / 1024.0, (System.nanoTime() - start) / 1e9,
+                        "incomplete: processed " + processed.get() + " of " + events + " events in " + max.toSeconds()
+                                + " s; eventsPerSec is the rate over what it processed (log " + log + ")");
             }
             if (processed.get() < events) {
                 throw new BenchException("the detect child processed " + Math.max(0, processed.get()) + " of " + events
@@ -230,7 +258,7 @@ public final class CardinalityBenchmark {
 
     /** Min events/s over the smallest point's (the first measured one with the fewest principals). */
     static double worstVsBest(List<Result> results) {
-        List<Result> ok = results.stream().filter(r -> r.error() == null).toList();
+        List<Result> ok = results.stream().filter(Result::measured).toList();
         if (ok.isEmpty()) {
             return Double.NaN;
         }
@@ -242,12 +270,12 @@ public final class CardinalityBenchmark {
 
     /** The largest peak RSS of the measured points. */
     static double peakRss(List<Result> results) {
-        return results.stream().filter(r -> r.error() == null).mapToDouble(Result::peakRssMiB).max().orElse(Double.NaN);
+        return results.stream().filter(Result::measured).mapToDouble(Result::peakRssMiB).max().orElse(Double.NaN);
     }
 
     /** Throughput and peak RSS against keys (log x axis) for the measured points. */
     static SvgPlot plot(List<Result> results) {
-        List<Result> ok = results.stream().filter(r -> r.error() == null).toList();
+        List<Result> ok = results.stream().filter(Result::measured).toList();
         return new SvgPlot("Detection (exactly-once, every detection) against keys and principals",
                 "keys (principals: 10 per key at the issue's points)", ok.stream().mapToDouble(Result::keys).toArray(), true)
                 .series("events/s (solid)", ok.stream().mapToDouble(Result::eventsPerSec).toArray())
