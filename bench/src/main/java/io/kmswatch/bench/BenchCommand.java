@@ -413,12 +413,20 @@ public class BenchCommand implements Callable<Integer> {
                 + interval.toSeconds() + " s; a DisableKey probe every second timed to its alert");
         SoakBenchmark.Result r = SoakBenchmark.run(d, interval, rate, 1000, work, applicationJar().toString(), this::line);
         List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        double lastCalls = 0;
+        double lastMinute = 0;
         for (Map<String, Object> i : r.intervals()) {
             Map<String, Object> m = new LinkedHashMap<>();
             for (String k : List.of("minute", "rssMiB", "heapAfterGcMiB", "stateDiskMiB", "latencyP99Ms", "latencySamples",
                     "callsMade")) {
                 m.put(k, i.get(k));
             }
+            // the rate the traffic reached in the interval: on a busy machine it can fall short of the one asked for
+            double calls = SoakBenchmark.number(i, "callsMade");
+            double minute = SoakBenchmark.number(i, "minute");
+            m.put("callsPerSec", Math.round((calls - lastCalls) / Math.max(1e-9, (minute - lastMinute) * 60)));
+            lastCalls = calls;
+            lastMinute = minute;
             rows.add(m);
         }
         figures.put("soak", rows);
