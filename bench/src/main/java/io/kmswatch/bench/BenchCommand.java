@@ -36,12 +36,20 @@ public class BenchCommand implements Callable<Integer> {
     List<Path> codecInput;
 
     @Option(names = "--only", split = ",", paramLabel = "PART",
-            description = "Run only these parts: codec, replay, detect (= throughput, latency, scaling), sigma, kms, aes, memory, demo (default: all); latency includes the call-to-alert time through each source.")
+            description = "Run only these parts: codec, replay, detect (= throughput, latency, scaling), sigma, kms, aes, memory, demo, cardinality, soak (default: all); latency includes the call-to-alert time through each source.")
     List<String> only;
 
     @Option(names = "--kafka", paramLabel = "KEY=VALUE",
             description = "Extra Kafka/Streams properties for the replay and detect benchmarks (to try settings; default: the product defaults).")
     Map<String, String> kafka;
+
+    @Option(names = "--soak", paramLabel = "DURATION", converter = SoakDurationConverter.class,
+            description = "How long the soak runs (e.g. 30m, 90s, 2h; default 30m, 5m with --quick); run it alone with --only soak.")
+    Duration soak;
+
+    @Option(names = "--svg-dir", paramLabel = "DIR",
+            description = "Also copy the plots (cardinality.svg, soak-memory.svg, soak-latency.svg) into this directory (e.g. docs/bench).")
+    Path svgDir;
 
     @Option(names = "--readers", paramLabel = "N",
             description = "Parallel file readers of the replay benchmark (to try settings; default: the files source default).")
@@ -96,9 +104,15 @@ public class BenchCommand implements Callable<Integer> {
             if (runs("memory")) {
                 detectMemory(figures, broker, work);
             }
+            if (runs("cardinality")) {
+                cardinality(figures, broker, work);
+            }
         }
         if (runs("demo")) {
             demoMemory(figures, work);
+        }
+        if (runs("soak")) {
+            soak(figures, work);
         }
         figures.put("loadAverageEnd", loadAverage());
         if (json) {
@@ -154,6 +168,10 @@ public class BenchCommand implements Callable<Integer> {
         figures.put("replayVsCodec", round(r.replayToCodec()));
         figures.put("replaySpread", spread(r.replay(), r.rawProduce()));
         figures.put("replayWarmUpSeconds", round(r.warmUp().toMillis() / 1000.0));
+        figures.put("codecCpuMicrosPerRecord", round(r.codecCpuNanos().median() / 1000.0));
+        figures.put("rawProduceCpuMicrosPerRecord", round(r.rawProduceCpuNanos().median() / 1000.0));
+        figures.put("replayCpuFloorRecordsPerSec", Math.round(r.cpuFloorRecordsPerSec()));
+        figures.put("replayVsCpuFloor", round(r.replayToCpuFloor()));
         section("2. Replay (" + r.files() + " synthetic gzip files, " + r.records() + " records per pass) vs raw produce, same broker"
                 + String.format(" (after %.0f s of warm-up)", r.warmUp().toMillis() / 1000.0));
         print(r.replay());
@@ -161,6 +179,10 @@ public class BenchCommand implements Callable<Integer> {
         print(r.codec());
         line(String.format("   replay / raw produce = %.2f (target >= 0.7); replay / codec = %.2f", r.replayToRawProduce(),
                 r.replayToCodec()));
+        line(String.format("   whole-process CPU per record: codec %.2f µs, raw produce %.2f µs (broker included); floor = %d cores"
+                        + " / (codec + produce) = %,.0f records/s; replay / floor = %.2f (target >= 0.9)",
+                r.codecCpuNanos().median() / 1000.0, r.rawProduceCpuNanos().median() / 1000.0, r.cores(),
+                r.cpuFloorRecordsPerSec(), r.replayToCpuFloor()));
     }
 
     private void detect(Map<String, Object> figures, EmbeddedKafkaBroker broker, Path work) {
@@ -374,6 +396,134 @@ public class BenchCommand implements Callable<Integer> {
         figures.put("demoMinutes", d.toMinutes());
         section("6a. Peak RSS of demo over " + d.toMinutes() + " minutes" + (quick ? " (quick mode: the target is stated for ten; the full mode runs them)" : ""));
         line(String.format("   %,.0f MiB peak (%,.0f MiB at the end; target <= 1536) — %s", r.peakMiB(), r.lastMiB(), r.how()));
+    }
+
+    private void cardinality(Map<String, Object> figures, EmbeddedKafkaBroker broker, Path work) {
+        List<CardinalityBenchmark.Point> points = quick ? CardinalityBenchmark.POINTS.subList(0, 3) : CardinalityBenchmark.POINTS;
+        section("7. Cardinality: detection (exactly-once, every detection) in a child JVM at " + points.stream()
+                .map(p -> SvgPlot.label(p.keys()) + "/" + SvgPlot.label(p.principals())).collect(java.util.stream.Collectors.joining(", "))
+                + " keys/principals, each backlog " + CardinalityBenchmark.PASSES + " passes over every principal, the last one timed");
+        CardinalityBenchmark bench = new CardinalityBenchmark(broker.bootstrapServers(), work.resolve("cardinality"),
+                applicationJar().toString(), 200_000, 1000);
+        List<Map<String, Object>> curve = new java.util.ArrayList<>();
+        List<CardinalityBenchmark.Result> results = bench.run(points, Duration.ofMinutes(quick ? 10 : 60), r -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("keys", r.keys());
+            m.put("principals", r.principals());
+            m.put("events", r.events());
+            if (r.measured()) {
+                m.put("eventsPerSec", Math.round(r.eventsPerSec()));
+                m.put("peakRssMiB", Math.round(r.peakRssMiB()));
+                m.put("stateDiskMiB", round(r.stateDiskMiB()));
+                if (r.incomplete()) {
+                    m.put("error", r.error());
+                }
+                line(String.format("   %9s keys %10s principals: %,10.0f events/s  peak RSS %,6.0f MiB  state on disk %,9.1f MiB"
+                        + "  (%,d events, %.0f s)%s", SvgPlot.label(r.keys()), SvgPlot.label(r.principals()), r.eventsPerSec(),
+                        r.peakRssMiB(), r.stateDiskMiB(), r.events(), r.drainSeconds(), r.incomplete() ? "  " + r.error() : ""));
+            } else {
+                m.put("error", r.error());
+                line(String.format("   %9s keys %10s principals: not measured: %s", SvgPlot.label(r.keys()),
+                        SvgPlot.label(r.principals()), r.error()));
+            }
+            curve.add(m);
+        });
+        figures.put("cardinality", curve);
+        if (quick) {
+            figures.put("cardinalityNote", "quick mode: the 1M/10M point (" + CardinalityBenchmark.POINTS.get(3).events(200_000)
+                    + " records) is left out; the full mode runs it");
+        }
+        double worst = CardinalityBenchmark.worstVsBest(results);
+        double peak = CardinalityBenchmark.peakRss(results);
+        figures.put("cardinalityWorstVsBest", Double.isNaN(worst) ? null : round(worst));
+        figures.put("cardinalityComplete", results.stream().allMatch(r -> r.error() == null));
+        figures.put("cardinalityPeakRssMiB", Double.isNaN(peak) ? null : Math.round(peak));
+        line(String.format("   worst / smallest point = %.2f (target >= 0.7); peak RSS %,.0f MiB (target <= 1024)", worst, peak));
+        if (results.stream().anyMatch(CardinalityBenchmark.Result::measured)) {
+            figures.put("cardinalitySvg", plot(CardinalityBenchmark.plot(results), work, "cardinality.svg").toString());
+        }
+    }
+
+    private void soak(Map<String, Object> figures, Path work) {
+        Duration d = soak != null ? soak : quick ? Duration.ofMinutes(5) : Duration.ofMinutes(30);
+        Duration interval = quick ? Duration.ofMinutes(1) : Duration.ofMinutes(5);
+        if (interval.compareTo(d) > 0) {
+            interval = d;
+        }
+        int rate = 2_000;
+        section("8. Soak: " + d.toMinutes() + " minutes of what demo runs (embedded broker, emulator, traffic at " + rate
+                + " calls/s with incidents, emulator feed, detections exactly-once, alerts) in a child JVM, per "
+                + interval.toSeconds() + " s; a DisableKey probe every second timed to its alert");
+        SoakBenchmark.Result r = SoakBenchmark.run(d, interval, rate, 1000, work, applicationJar().toString(), this::line);
+        List<Map<String, Object>> rows = new java.util.ArrayList<>();
+        double lastCalls = 0;
+        double lastMinute = 0;
+        for (Map<String, Object> i : r.intervals()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (String k : List.of("minute", "rssMiB", "heapAfterGcMiB", "stateDiskMiB", "latencyP99Ms", "latencySamples",
+                    "callsMade")) {
+                m.put(k, i.get(k));
+            }
+            // the rate the traffic reached in the interval: on a busy machine it can fall short of the one asked for
+            double calls = SoakBenchmark.number(i, "callsMade");
+            double minute = SoakBenchmark.number(i, "minute");
+            m.put("callsPerSec", Math.round((calls - lastCalls) / Math.max(1e-9, (minute - lastMinute) * 60)));
+            lastCalls = calls;
+            lastMinute = minute;
+            rows.add(m);
+        }
+        figures.put("soak", rows);
+        figures.put("soakMinutes", round(d.toSeconds() / 60.0));
+        figures.put("soakCallsPerSec", rate);
+        figures.put("soakRssGrowth", round(r.rssGrowth()));
+        figures.put("soakPeakRssMiB", Math.round(r.peakRssMiB()));
+        Map<String, Object> lost = new LinkedHashMap<>();
+        lost.put("callsNotServed", r.callsNotServed());
+        lost.put("trailRecordsNotOnKmsEvents", r.trailRecordsNotOnKmsEvents());
+        lost.put("kmsEventsNotCounted", r.kmsEventsNotCounted());
+        figures.put("soakLost", lost);
+        figures.put("soakAccounting", r.end());
+        figures.put("soakSvg", List.of(plot(SoakBenchmark.memoryPlot(r), work, "soak-memory.svg").toString(),
+                plot(SoakBenchmark.latencyPlot(r), work, "soak-latency.svg").toString()));
+        line(String.format("   last / first interval RSS = %.2f (target <= 1.1); peak RSS %,.0f MiB", r.rssGrowth(), r.peakRssMiB()));
+        line(String.format("   calls made %s, served by the emulator %s, its CloudTrail records %s, records on kms-events %s, events"
+                        + " counted by the detections %s: lost %d, %d and %d (target 0 each)", r.end().get("callsMade"),
+                r.end().get("emulatorRequests"), r.end().get("trailRecords"), r.end().get("kmsEventsRecords"),
+                r.end().get("detectEvents"), r.callsNotServed(), r.trailRecordsNotOnKmsEvents(), r.kmsEventsNotCounted()));
+    }
+
+    /** Writes the plot into the work directory (and a copy into --svg-dir when given); prints and returns where. */
+    private Path plot(SvgPlot plot, Path work, String name) {
+        Path file = plot.write(work.resolve(name));
+        line("   plot: " + file);
+        if (svgDir != null) {
+            Path copy = plot.write(svgDir.resolve(name));
+            line("   plot: " + copy);
+            return copy;
+        }
+        return file;
+    }
+
+    /** {@code 30m}, {@code 90s}, {@code 2h}, {@code 1h30m} or an ISO-8601 duration ({@code PT30M}). */
+    static final class SoakDurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            return parseDuration(value);
+        }
+    }
+
+    static Duration parseDuration(String value) {
+        String v = value.trim();
+        try {
+            Duration d = v.toUpperCase(java.util.Locale.ROOT).startsWith("P") ? Duration.parse(v)
+                    : Duration.parse("PT" + v.toUpperCase(java.util.Locale.ROOT));
+            if (d.isNegative() || d.toSeconds() < 1) {
+                throw new picocli.CommandLine.TypeConversionException("a duration of at least 1 s, not " + value);
+            }
+            return d;
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new picocli.CommandLine.TypeConversionException("not a duration (like 30m, 90s, 2h): " + value);
+        }
     }
 
     private static Map<String, Object> spread(Measurement... ms) {

@@ -12,18 +12,20 @@ import java.util.List;
  * The detect process of the memory benchmark (a child JVM so its RSS is its own): runs the detections with
  * the defaults of {@code kmswatch detect} and prints {@code processed <n>} once a second; for each line read
  * on stdin it collects garbage and prints {@code heap <bytes used>} (the live heap, which RSS does not show).
- * Arguments: bootstrap servers, topic prefix, state directory.
+ * Arguments: bootstrap servers, topic prefix, state directory, and optionally the application id (default
+ * {@code bench-memory}) and the milliseconds between {@code processed} lines (default 1000).
  */
 public final class DetectStateChild {
     private DetectStateChild() {
     }
 
     public static void main(String[] args) throws Exception {
-        StreamsSettings s = StreamsSettings.of(args[0]).withTopicPrefix(args[1]).withApplicationId("bench-memory")
+        StreamsSettings s = StreamsSettings.of(args[0]).withTopicPrefix(args[1]).withApplicationId(args.length > 3 ? args[3] : "bench-memory")
                 .withStateDir(Path.of(args[2]));
         StreamsMetrics metrics = new StreamsMetrics();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         metrics.bindTo(registry);
+        long every = args.length > 4 ? Long.parseLong(args[4]) : 1000;
         try (DetectApp app = new DetectApp(s, DetectionsConfig.defaultConfig(), metrics)) {
             app.start();
             if (!app.awaitRunning(java.time.Duration.ofSeconds(90))) {
@@ -48,7 +50,7 @@ public final class DetectStateChild {
             while (true) {
                 System.out.println("processed " + (long) DetectBenchmark.processed(List.of(registry)));
                 System.out.flush();
-                Thread.sleep(1000);
+                Thread.sleep(every);
             }
         }
     }

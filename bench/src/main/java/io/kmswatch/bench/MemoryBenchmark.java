@@ -181,7 +181,7 @@ public final class MemoryBenchmark {
     static final String SCRIPT_DEFAULT_OPTS = "-Xmx768m";
 
     /** A java command with the JVM options the {@code kmswatch} script would use: what a user's process runs with. */
-    private static List<String> java() {
+    static List<String> java() {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String opts = System.getenv("KMSWATCH_JAVA_OPTS");

@@ -56,7 +56,20 @@ public final class ReplayBenchmark {
      * @param records records per pass; {@code bytes} their JSON size; {@code files} files per pass
      */
     public record Result(long records, long bytes, int files, Measurement replay, Measurement rawProduce,
-                         Measurement codec, Duration warmUp) {
+                         Measurement codec, Duration warmUp, Measurement codecCpuNanos, Measurement rawProduceCpuNanos,
+                         int cores) {
+        /**
+         * The rate at which the codec's and raw produce's whole-process CPU per record, added, fill the
+         * machine's cores: what replay (which does both) could reach if nothing else cost anything.
+         */
+        public double cpuFloorRecordsPerSec() {
+            return CpuTime.floorRecordsPerSec(cores, codecCpuNanos.median(), rawProduceCpuNanos.median());
+        }
+
+        public double replayToCpuFloor() {
+            return replay.median() / cpuFloorRecordsPerSec();
+        }
+
         public double replayToRawProduce() {
             return replay.ratioTo(rawProduce);
         }
@@ -176,9 +189,12 @@ public final class ReplayBenchmark {
             replayPass(config);
             rawPass(config, records);
         }, 1, maxWarmUp);
+        double[] rawCpu = new double[runs];
         for (int i = 0; i < runs; i++) {
             replay[i] = replayPass(config);
-            raw[i] = rawPass(config, records);
+            double[] cpu = new double[1];
+            raw[i] = rawPass(config, records, cpu); // reading the CPU clock twice costs nothing measurable
+            rawCpu[i] = cpu[0];
         }
         List<byte[]> contents = new ArrayList<>();
         for (Path f : files) {
@@ -189,16 +205,24 @@ public final class ReplayBenchmark {
             }
         }
         double[] codec = new double[Math.max(3, runs)];
-        codecPass(contents);
+        double[] codecCpu = new double[codec.length];
+        codecPass(contents, null);
         for (int i = 0; i < codec.length; i++) {
-            codec[i] = codecPass(contents);
+            double[] cpu = new double[1];
+            codec[i] = codecPass(contents, cpu);
+            codecCpu[i] = cpu[0];
         }
         return new Result(records.size(), bytes, files.size(), Measurement.of("replay", replay),
-                Measurement.of("raw produce", raw), Measurement.of("codec (gunzip + parse, no Kafka)", codec), warm);
+                Measurement.of("raw produce", raw), Measurement.of("codec (gunzip + parse, no Kafka)", codec), warm,
+                Measurement.of("codec CPU ns/record", codecCpu), Measurement.of("raw produce CPU ns/record", rawCpu),
+                Runtime.getRuntime().availableProcessors());
     }
 
-    /** The codec alone over the same (gzip) file bytes, in memory: records/s. */
-    private static double codecPass(List<byte[]> contents) {
+    /**
+     * The codec alone over the same (gzip) file bytes, in memory: records/s; when {@code cpuNanosPerRecord} is
+     * given, its element 0 gets the whole process's CPU nanoseconds per record of the pass.
+     */
+    private static double codecPass(List<byte[]> contents, double[] cpuNanosPerRecord) {
         CloudTrailCodec codec = new CloudTrailCodec();
         long[] n = {0};
         CloudTrailCodec.Sink sink = new CloudTrailCodec.Sink() {
@@ -215,11 +239,16 @@ public final class ReplayBenchmark {
                 // not part of the measurement
             }
         };
+        long cpu = cpuNanosPerRecord == null ? 0 : CpuTime.processNanos();
         long start = System.nanoTime();
         for (byte[] c : contents) {
             codec.read(new ByteArrayInputStream(c), "bench", sink);
         }
-        return n[0] * 1e9 / (System.nanoTime() - start);
+        long elapsed = System.nanoTime() - start;
+        if (cpuNanosPerRecord != null) {
+            cpuNanosPerRecord[0] = (double) (CpuTime.processNanos() - cpu) / n[0];
+        }
+        return n[0] * 1e9 / elapsed;
     }
 
     private static IngestConfig freshConfig(Map<String, ?> kafka) {
@@ -241,10 +270,21 @@ public final class ReplayBenchmark {
      * pass over them would be over in a few tens of milliseconds, too short to time).
      */
     private static double rawPass(IngestConfig config, List<ProducerRecord<String, byte[]>> records) {
+        return rawPass(config, records, null);
+    }
+
+    /**
+     * {@link #rawPass(IngestConfig, List)}; when {@code cpuNanosPerRecord} is given, its element 0 gets the whole
+     * process's CPU nanoseconds per record sent, from the first send to the end of the flush (the embedded broker
+     * writing them included).
+     */
+    private static double rawPass(IngestConfig config, List<ProducerRecord<String, byte[]>> records,
+                                  double[] cpuNanosPerRecord) {
         String topic = config.topics().kmsEvents().name();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 EventPublisher.producerSettings(config.kafka(), "bench-raw"), new StringSerializer(),
                 new ByteArraySerializer())) {
+            long cpu = cpuNanosPerRecord == null ? 0 : CpuTime.processNanos();
             long start = System.nanoTime();
             for (int n = 0; n < RAW_REPEATS; n++) {
                 for (ProducerRecord<String, byte[]> r : records) {
@@ -252,7 +292,11 @@ public final class ReplayBenchmark {
                 }
             }
             producer.flush();
-            return (double) RAW_REPEATS * records.size() * 1e9 / (System.nanoTime() - start);
+            long elapsed = System.nanoTime() - start;
+            if (cpuNanosPerRecord != null) {
+                cpuNanosPerRecord[0] = (double) (CpuTime.processNanos() - cpu) / ((long) RAW_REPEATS * records.size());
+            }
+            return (double) RAW_REPEATS * records.size() * 1e9 / elapsed;
         }
     }
 

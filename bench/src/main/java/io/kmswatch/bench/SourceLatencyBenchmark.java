@@ -272,7 +272,7 @@ public final class SourceLatencyBenchmark {
     }
 
     /** The webhook receiver: notes when the first alert naming each key ARN arrives. */
-    private static HttpServer receiver(Map<String, Long> arrivals) throws IOException {
+    static HttpServer receiver(Map<String, Long> arrivals) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             long now = System.nanoTime();
