@@ -285,7 +285,8 @@ public final class SoakChild {
         return new DetectionsConfig(List.of(a.production(), a.staging(), a.security(), a.partner()),
                 d.trustedPrincipals(), Map.of("kmswatch:planned-retirement", "true"), d.awsServiceAllowances(),
                 d.plannedRetirements(), d.grace(), d.dedupRetention(),
-                Map.of("new-source-ip", learn, "new-principal-on-key", learn, "cross-account-key-use", learn));
+                Map.of("new-source-ip", learn, "new-principal-on-key", learn, "cross-account-key-use", learn),
+                d.sigma());
     }
 
     /** RSS now and at its peak (from /proc/self/status), and the heap in use after a full collection, MiB. */
