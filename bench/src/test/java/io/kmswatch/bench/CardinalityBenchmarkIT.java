@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The cardinality harness end to end at a tiny size: a real broker, real detect child JVMs. */
-class CardinalityBenchmarkTest {
+@org.junit.jupiter.api.Tag("system") // a broker and child JVMs
+class CardinalityBenchmarkIT {
 
     @Test
     void drainsEachPointInAChildAndReportsItsRateMemoryAndState(@TempDir Path dir) throws Exception {

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The soak harness end to end at a tiny size: a child JVM running broker, emulator, traffic, feed, detections, alerts. */
-class SoakBenchmarkTest {
+@org.junit.jupiter.api.Tag("system") // a broker and child JVMs
+class SoakBenchmarkIT {
 
     @Test
     void reportsEachIntervalAndAccountsForEveryCall(@TempDir Path dir) throws Exception {
