@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * What a source (or a whole replay) did.
  *
- * @param files        files or objects read completely in this run
+ * @param files        files, S3 objects or SQS messages read completely in this run
  * @param filesSkipped files or objects skipped because a checkpoint says they are done
  * @param records      CloudTrail records read
  * @param produced     records acknowledged on {@code kms-events}

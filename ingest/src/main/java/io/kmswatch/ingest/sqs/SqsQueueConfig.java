@@ -1,9 +1,7 @@
 package io.kmswatch.ingest.sqs;
 
+import io.kmswatch.events.QueueUrls;
 import java.net.URI;
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One queue of the SQS source.
@@ -21,25 +19,22 @@ import java.util.regex.Pattern;
  */
 public record SqsQueueConfig(String queueUrl, String region, String endpoint, String s3EndpointUrl,
                              String profile, String assumeRoleArn) {
-    private static final Pattern AWS_HOST = Pattern.compile(
-            "(?:sqs\\.([a-z0-9-]+)|([a-z0-9-]+)\\.queue)\\.amazonaws\\.com(?:\\.cn)?");
-
     public SqsQueueConfig {
         if (queueUrl == null || queueUrl.isBlank()) {
             throw new IllegalArgumentException("sources.sqs.queues[].queueUrl is required");
         }
-        URI u = uri(queueUrl, "queueUrl");
-        if (u.getPath() == null || u.getPath().split("/").length < 3) {
-            throw new IllegalArgumentException("sources.sqs.queues[].queueUrl '" + queueUrl
-                    + "' is not a queue URL like https://sqs.us-east-1.amazonaws.com/111122223333/kms-events");
+        URI u;
+        try {
+            u = QueueUrls.parse(queueUrl);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("sources.sqs.queues[].queueUrl: " + e.getMessage(), e);
         }
-        Matcher m = AWS_HOST.matcher(u.getHost().toLowerCase(Locale.ROOT));
-        boolean aws = m.matches();
+        boolean aws = QueueUrls.awsRegion(u) != null;
         if (region == null) {
-            region = aws ? (m.group(1) != null ? m.group(1) : m.group(2)) : "us-east-1";
+            region = aws ? QueueUrls.awsRegion(u) : "us-east-1";
         }
-        if (endpoint == null && !aws) {
-            endpoint = u.getScheme() + "://" + u.getAuthority();
+        if (endpoint == null) {
+            endpoint = QueueUrls.ownEndpoint(u);
         }
         if (endpoint != null) {
             uri(endpoint, "endpoint");
