@@ -51,6 +51,10 @@ public class BenchCommand implements Callable<Integer> {
             description = "Also copy the plots (cardinality.svg, soak-memory.svg, soak-latency.svg) into this directory (e.g. docs/bench).")
     Path svgDir;
 
+    @Option(names = "--sigma-rules", paramLabel = "PATH",
+            description = "Sigma rules (a file or directory) for the sigma part (default: the 57 SigmaHQ CloudTrail rules beside the checkout when present, else ./rules).")
+    Path sigmaRules;
+
     @Option(names = "--readers", paramLabel = "N",
             description = "Parallel file readers of the replay benchmark (to try settings; default: the files source default).")
     Integer readers;
@@ -289,8 +293,8 @@ public class BenchCommand implements Callable<Integer> {
     static final Path SIGMAHQ_RULES = Path.of("../shared/datasets/SigmaHQ__sigma-cloudtrail");
 
     private void sigma(Map<String, Object> figures, EmbeddedKafkaBroker broker, Path work) {
-        Path rules = Files.isDirectory(SIGMAHQ_RULES) ? SIGMAHQ_RULES : Path.of("rules");
-        if (!Files.isDirectory(rules)) {
+        Path rules = sigmaRules != null ? sigmaRules : Files.isDirectory(SIGMAHQ_RULES) ? SIGMAHQ_RULES : Path.of("rules");
+        if (!Files.exists(rules)) {
             line("Sigma: no rules found (" + SIGMAHQ_RULES + " or ./rules): not measured");
             return;
         }

@@ -13,6 +13,21 @@ interface Expr {
     boolean eval(JsonNode record);
 
     /**
+     * Adds the dotted field names this expression reads to {@code out}; false when it reads the whole record (a
+     * keyword search), so that a {@link PathSelector} tree of those names cannot serve it.
+     */
+    boolean fields(Set<String> out);
+
+    /** {@link #fields} of every part. */
+    static boolean allFields(List<Expr> parts, Set<String> out) {
+        boolean ok = true;
+        for (Expr e : parts) {
+            ok &= e.fields(out);
+        }
+        return ok;
+    }
+
+    /**
      * The lowercased values {@code field} must have (exactly, case-insensitively) for this expression to be true,
      * or null when it is not constrained: the rule index is built from this.
      */
@@ -43,6 +58,11 @@ interface Expr {
     }
 
     record And(List<Expr> parts) implements Expr {
+        @Override
+        public boolean fields(Set<String> out) {
+            return allFields(parts, out);
+        }
+
         @Override
         public boolean eval(JsonNode r) {
             for (Expr e : parts) {
@@ -89,6 +109,11 @@ interface Expr {
 
     record Or(List<Expr> parts) implements Expr {
         @Override
+        public boolean fields(Set<String> out) {
+            return allFields(parts, out);
+        }
+
+        @Override
         public boolean eval(JsonNode r) {
             for (Expr e : parts) {
                 if (e.eval(r)) {
@@ -119,6 +144,11 @@ interface Expr {
 
     record Not(Expr inner) implements Expr {
         @Override
+        public boolean fields(Set<String> out) {
+            return inner.fields(out);
+        }
+
+        @Override
         public boolean eval(JsonNode r) {
             return !inner.eval(r);
         }
@@ -126,6 +156,11 @@ interface Expr {
 
     /** At least {@code n} of the parts ({@code 1 of}); {@code all of} is an {@link And}. */
     record AtLeast(int n, List<Expr> parts) implements Expr {
+        @Override
+        public boolean fields(Set<String> out) {
+            return allFields(parts, out);
+        }
+
         @Override
         public boolean eval(JsonNode r) {
             int hits = 0;

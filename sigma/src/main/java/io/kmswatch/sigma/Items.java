@@ -22,6 +22,12 @@ final class Items {
     record FieldItem(FieldPath path, List<ValueTest> tests, boolean all, boolean negate, List<StringPattern> exact)
             implements Expr {
         @Override
+        public boolean fields(Set<String> out) {
+            out.add(path.name());
+            return true;
+        }
+
+        @Override
         public boolean eval(JsonNode record) {
             List<JsonNode> values = path.values(record);
             boolean r = all ? every(values) : any(values);
@@ -89,6 +95,12 @@ final class Items {
     /** {@code field: null}: the field is absent or JSON null (an empty string is not null). */
     record NullItem(FieldPath path) implements Expr {
         @Override
+        public boolean fields(Set<String> out) {
+            out.add(path.name());
+            return true;
+        }
+
+        @Override
         public boolean eval(JsonNode record) {
             List<JsonNode> values = path.values(record);
             if (values.isEmpty()) {
@@ -106,6 +118,12 @@ final class Items {
     /** {@code field|exists: true|false}: presence of the path, whatever its value (null and empty included). */
     record ExistsItem(FieldPath path, boolean wanted) implements Expr {
         @Override
+        public boolean fields(Set<String> out) {
+            out.add(path.name());
+            return true;
+        }
+
+        @Override
         public boolean eval(JsonNode record) {
             return path.exists(record) == wanted;
         }
@@ -113,6 +131,13 @@ final class Items {
 
     /** {@code field|fieldref: other}: some value of the field equals (starts/ends with, contains) some value of other. */
     record FieldRefItem(FieldPath path, FieldPath other, String how, boolean cased, boolean negate) implements Expr {
+        @Override
+        public boolean fields(Set<String> out) {
+            out.add(path.name());
+            out.add(other.name());
+            return true;
+        }
+
         @Override
         public boolean eval(JsonNode record) {
             boolean r = false;
@@ -146,6 +171,11 @@ final class Items {
 
     /** A keyword search: some leaf value of the record matches (any of, or with {@code |all} every one of) the patterns. */
     record KeywordItem(List<StringPattern> patterns, boolean all) implements Expr {
+        @Override
+        public boolean fields(Set<String> out) {
+            return false;
+        }
+
         @Override
         public Set<String> literals() {
             Set<String> s = new HashSet<>();
@@ -203,8 +233,51 @@ final class Items {
         }
     }
 
-    /** A regular expression, found anywhere in the value's text (compiled once). */
-    record RegexTest(Pattern pattern, String prefilter) implements ValueTest {
+    /**
+     * A regular expression, found anywhere in the value's text (compiled once). {@code needle}: a text every match
+     * contains ({@link #needleOf}), looked for with {@code String.contains} before the regular expression runs;
+     * folded as {@code (?iu)} folds characters when {@code folded}.
+     */
+    record RegexTest(Pattern pattern, String prefilter, String needle, boolean folded) implements ValueTest {
+        static RegexTest of(Pattern pattern) {
+            boolean folded = (pattern.flags() & Pattern.CASE_INSENSITIVE) != 0;
+            String needle = needleOf(pattern.pattern());
+            return new RegexTest(pattern, prefilterOf(pattern.pattern()), needle == null ? null
+                    : folded ? fold(needle) : needle, folded);
+        }
+
+        /**
+         * For a regular expression of plain characters, {@code .}, {@code +}, {@code *}, {@code ^} and {@code $}
+         * only: its longest run of plain characters that every match contains (a character before {@code *} may
+         * be absent); otherwise null.
+         */
+        static String needleOf(String regex) {
+            if (regex.matches("(?s).*[|\\[\\](){}?\\\\].*")) {
+                return null;
+            }
+            String best = null;
+            java.util.regex.Matcher m = Pattern.compile("[^.+*^$]+").matcher(regex);
+            while (m.find()) {
+                String run = m.group();
+                if (m.end() < regex.length() && regex.charAt(m.end()) == '*') {
+                    run = run.substring(0, run.length() - 1);
+                }
+                if (run.length() >= 2 && (best == null || run.length() > best.length())) {
+                    best = run;
+                }
+            }
+            return best;
+        }
+
+        /** Each character as {@code (?iu)} compares it: lower case of its upper case. */
+        static String fold(String s) {
+            char[] c = s.toCharArray();
+            for (int i = 0; i < c.length; i++) {
+                c[i] = Character.toLowerCase(Character.toUpperCase(c[i]));
+            }
+            return new String(c);
+        }
+
         /**
          * For a regular expression of plain characters, {@code .}, {@code +}, {@code *}, {@code ^} and {@code $}
          * only: its longest mandatory run of {@code [A-Za-z0-9_@-]} with a letter, lowercased; otherwise null.
@@ -231,7 +304,13 @@ final class Items {
         @Override
         public boolean test(JsonNode leaf) {
             String t = FieldPath.text(leaf);
-            return t != null && pattern.matcher(t).find();
+            if (t == null) {
+                return false;
+            }
+            if (needle != null && !(folded ? fold(t) : t).contains(needle)) {
+                return false;
+            }
+            return pattern.matcher(t).find();
         }
     }
 

@@ -18,6 +18,9 @@ import java.util.function.Consumer;
  *
  * <p>Index: a rule whose condition requires particular {@code eventName} values (or, failing that,
  * {@code eventSource} values) is tried only on records with one of them; other rules are tried on every record.
+ * A candidate rule first looks for its literal texts in the record's lowercased bytes (made once per record);
+ * only then is the record parsed, and only as far as the rules' field names reach ({@link PathSelector}; a
+ * keyword search reads the whole record).
  */
 public final class RuleSet {
     private final List<SigmaRule> rules;
@@ -27,6 +30,8 @@ public final class RuleSet {
     private final Map<String, SigmaRule[]> byName;
     private final Map<String, SigmaRule[]> bySource;
     private final SigmaRule[] everywhere;
+    /** Reads what the rules that name their fields read (every rule but keyword searches). */
+    private final PathSelector selector;
 
     private RuleSet(List<SigmaRule> rules, List<SigmaCorrelation> correlations, List<SigmaFilter> filters,
                     List<String> warnings) {
@@ -51,6 +56,13 @@ public final class RuleSet {
         this.byName = freeze(names);
         this.bySource = freeze(sources);
         this.everywhere = rest.toArray(new SigmaRule[0]);
+        Set<String> fields = new HashSet<>();
+        for (SigmaRule r : rules) {
+            if (r.fields() != null) {
+                fields.addAll(r.fields());
+            }
+        }
+        this.selector = new PathSelector(fields);
     }
 
     private static Map<String, SigmaRule[]> freeze(Map<String, List<SigmaRule>> m) {
@@ -354,10 +366,9 @@ public final class RuleSet {
         }
     }
 
-    private static void tryAll(SigmaRule[] candidates, SigmaRecord record, Consumer<SigmaRule> onMatch) {
-        byte[] raw = record.raw();
+    private void tryAll(SigmaRule[] candidates, SigmaRecord record, Consumer<SigmaRule> onMatch) {
         for (SigmaRule r : candidates) {
-            if (r.mayMatch(raw) && r.matches(record.tree())) {
+            if (r.matches(record, selector)) {
                 onMatch.accept(r);
             }
         }

@@ -16,11 +16,23 @@ import java.util.function.Supplier;
  * <p>Not thread-safe (the tree is parsed lazily).
  */
 public final class SigmaRecord {
+    /** Each byte with ASCII letters lowercased (a table: mixed-case text defeats a branch per byte). */
+    private static final byte[] LOWER = new byte[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            LOWER[i] = (byte) (i >= 'A' && i <= 'Z' ? i + 32 : i);
+        }
+    }
+
     private final String eventSource;
     private final String eventName;
     private final Supplier<JsonNode> parse;
     private final byte[] raw;
     private JsonNode tree;
+    private JsonNode selected;
+    private PathSelector selectedBy;
+    private String lowered;
 
     private SigmaRecord(String eventSource, String eventName, JsonNode tree, Supplier<JsonNode> parse, byte[] raw) {
         this.eventSource = eventSource;
@@ -33,6 +45,37 @@ public final class SigmaRecord {
     /** The record's JSON bytes when known (not to be modified), else null. */
     byte[] raw() {
         return raw;
+    }
+
+    /**
+     * The raw bytes as a Latin-1 string with ASCII letters lowercased (other bytes as they are), made once: the
+     * rules' prefilters look for their ASCII literals in it with the JDK's intrinsic {@code indexOf}. Null when
+     * the bytes are not known.
+     */
+    String lowered() {
+        if (lowered == null && raw != null) {
+            byte[] low = new byte[raw.length];
+            for (int i = 0; i < low.length; i++) {
+                low[i] = LOWER[raw[i] & 0xff];
+            }
+            lowered = new String(low, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+        return lowered;
+    }
+
+    /**
+     * The record as far as {@code selector} reaches (parsed once from the bytes), or the whole tree when that is
+     * already parsed or there are no bytes.
+     */
+    JsonNode selected(PathSelector selector) {
+        if (tree != null || raw == null) {
+            return tree();
+        }
+        if (selected == null || selectedBy != selector) {
+            selected = selector.select(raw);
+            selectedBy = selector;
+        }
+        return selected;
     }
 
     /** A record already parsed into a tree (a JSON object). */

@@ -13,7 +13,9 @@ public final class SigmaRule {
     private final boolean standalone;
     private final int index;
     /** Lowercased ASCII texts one of which the raw record must contain to be worth parsing; null: always parse. */
-    private final byte[][] prefilter;
+    private final String[] prefilter;
+    /** The dotted field names the condition and filters read; null when one reads the whole record. */
+    private final java.util.Set<String> fields;
 
     SigmaRule(RuleInfo info, Expr condition, List<Expr> filters, boolean standalone, int index) {
         this.info = info;
@@ -22,46 +24,38 @@ public final class SigmaRule {
         this.standalone = standalone;
         this.index = index;
         java.util.Set<String> lits = condition.literals();
-        this.prefilter = lits == null || lits.isEmpty() ? null : lits.stream()
-                .map(l -> l.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+        this.prefilter = lits == null || lits.isEmpty() ? null : lits.toArray(new String[0]);
+        java.util.Set<String> f = new java.util.HashSet<>();
+        boolean selective = condition.fields(f);
+        for (Expr e : this.filters) {
+            selective &= e.fields(f);
+        }
+        this.fields = selective ? java.util.Set.copyOf(f) : null;
+    }
+
+    /** The dotted field names the rule reads, or null when it reads the whole record (a keyword search). */
+    java.util.Set<String> fields() {
+        return fields;
     }
 
     /**
-     * False only when the raw record cannot match: it contains none of the texts the condition needs. Skips the
-     * tree parse for most records a rule that the eventName index cannot narrow is tried on.
+     * False only when the raw record cannot match: it contains none of the texts the condition needs (ASCII
+     * case-insensitively). Skips the parse for most records a rule is tried on that the index cannot narrow.
      */
-    boolean mayMatch(byte[] raw) {
-        if (prefilter == null || raw == null) {
+    boolean mayMatch(SigmaRecord record) {
+        if (prefilter == null) {
             return true;
         }
-        for (byte[] lit : prefilter) {
-            if (containsIgnoreAsciiCase(raw, lit)) {
+        String text = record.lowered();
+        if (text == null) {
+            return true;
+        }
+        for (String lit : prefilter) {
+            if (text.contains(lit)) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static boolean containsIgnoreAsciiCase(byte[] raw, byte[] lit) {
-        int m = lit.length;
-        byte first = lit[0];
-        for (int i = 0, last = raw.length - m; i <= last; i++) {
-            if (lower(raw[i]) != first) {
-                continue;
-            }
-            int j = 1;
-            while (j < m && lower(raw[i + j]) == lit[j]) {
-                j++;
-            }
-            if (j == m) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static byte lower(byte b) {
-        return b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
     }
 
     public RuleInfo info() {
@@ -83,6 +77,17 @@ public final class SigmaRule {
 
     Expr condition() {
         return condition;
+    }
+
+    /**
+     * True when the record matches the detection and every filter applied to the rule: the record is read only as
+     * far as {@code selector} reaches when the selector covers the rule's fields, whole otherwise.
+     */
+    boolean matches(SigmaRecord record, PathSelector selector) {
+        if (!mayMatch(record)) {
+            return false;
+        }
+        return matches(fields != null && selector != null ? record.selected(selector) : record.tree());
     }
 
     /** True when the record matches the detection and every filter applied to the rule. */

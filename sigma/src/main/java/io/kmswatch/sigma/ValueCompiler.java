@@ -122,8 +122,7 @@ final class ValueCompiler {
                     throw new RuleError("'" + key + "': a regular expression must be a string", key);
                 }
                 try {
-                    tests.add(new Items.RegexTest(Pattern.compile(v.textValue(), flags),
-                            Items.RegexTest.prefilterOf(v.textValue())));
+                    tests.add(Items.RegexTest.of(Pattern.compile(v.textValue(), flags)));
                 } catch (PatternSyntaxException e) {
                     throw new RuleError("'" + key + "': invalid regular expression: " + e.getDescription(), key);
                 }
