@@ -155,6 +155,15 @@ public final class StreamsMetrics implements MeterBinder {
                 "detection", detection, "severity", severity.label()).increment();
     }
 
+    /**
+     * A record matched a Sigma detection rule; {@code folded}: into an alert an earlier match raised
+     * ({@code detections.sigma.fold}) rather than raising its own.
+     */
+    public void sigmaMatch(String detection, boolean folded) {
+        counter("kmswatch.streams.sigma.matches", "Records that matched a Sigma detection rule",
+                "detection", detection, "folded", Boolean.toString(folded)).increment();
+    }
+
     public void duplicate() {
         duplicateCounter().increment();
     }

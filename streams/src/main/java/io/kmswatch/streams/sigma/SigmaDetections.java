@@ -9,6 +9,8 @@ import io.kmswatch.sigma.RuleSet;
 import io.kmswatch.sigma.SigmaRule;
 import io.kmswatch.streams.DetectionsConfig;
 import io.kmswatch.streams.StreamsMetrics;
+import io.kmswatch.streams.state.WriteBehindStores;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -28,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * deduplicated kms-events (key: key ARN)
- *   → sigma-match: the rule index picks candidate rules; a match of a standalone rule → Detection
+ *   → sigma-match: the rule index picks candidate rules; a match of a standalone rule → Detection (the first
+ *                  of a rule by a caller on a key per fold period; the rest fold into a roll-up, store sigma-folds)
  *                  a match of a rule a correlation references → a hit keyed by its correlation group
  *                  (+ a time tick to every partition every {@value SigmaMatchProcessor#TICK_MS} ms of event time,
  *                  and for every settle tick)
@@ -40,6 +43,8 @@ import org.slf4j.LoggerFactory;
  * rebalance neither loses a window nor fires twice.
  */
 public final class SigmaDetections {
+    /** Matches folded into an alert per rule, caller and key ({@code detections.sigma.fold}; changelogged). */
+    public static final String FOLD_STORE = "sigma-folds";
     /** The correlation window store (in memory, changelogged). */
     public static final String STORE = "sigma-correlation-windows";
     /** The repartition of correlation hits (internal topic {@code <application.id>-sigma-correlations-repartition}). */
@@ -84,8 +89,18 @@ public final class SigmaDetections {
         LOG.info("Sigma: {} detection rules ({} alerting on their own), {} correlations, {} filters",
                 rules.rules().size(), rules.rules().stream().filter(SigmaRule::standalone).count(), correlated,
                 rules.filters().size());
-        KStream<String, Out> matched = events.process(() -> new SigmaMatchProcessor(rules, config.grace()),
-                Named.as("sigma-match"));
+        Duration fold = config.sigma().fold();
+        KStream<String, Out> matched;
+        if (fold.isZero()) {
+            matched = events.process(() -> new SigmaMatchProcessor(rules, config.grace(), fold, metrics),
+                    Named.as("sigma-match"));
+        } else {
+            // a folded match updates its group's state object; the changelog gets it once per commit
+            builder.addStateStore(WriteBehindStores.keyValue(Stores.inMemoryKeyValueStore(FOLD_STORE),
+                    new JsonSerde<>(FoldState.class), WriteBehindStores.DEFAULT_CAPACITY));
+            matched = events.process(() -> new SigmaMatchProcessor(rules, config.grace(), fold, metrics),
+                    Named.as("sigma-match"), FOLD_STORE);
+        }
         KStream<String, Detection> detections = matched.filter((k, o) -> o.detection() != null,
                 Named.as("sigma-rule-detections")).mapValues(Out::detection, Named.as("sigma-rule-detection"));
         if (correlated == 0) {

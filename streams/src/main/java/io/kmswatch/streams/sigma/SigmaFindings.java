@@ -55,6 +55,34 @@ public final class SigmaFindings {
         return f.build();
     }
 
+    /**
+     * The end of a fold period in which matches after the first were folded into its alert: one detection with
+     * their count, span and evidence, about the same rule, caller and key.
+     */
+    public static Detection rollUp(SigmaRule rule, FoldState s, java.time.Duration fold) {
+        RuleInfo i = rule.info();
+        String id = detectionId(i);
+        String who = s.principal() == null ? "an unknown caller" : s.principal();
+        String where = s.keyArn() != null ? " on " + s.keyArn() : " in " + s.accountId() + " " + s.region();
+        Findings f = Findings.of(id, severity(i.level()))
+                .fingerprintOf("fold", s.keyArn(), s.accountId(), s.region(), s.principal(), s.start())
+                .key(s.keyArn()).account(s.accountId()).region(s.region())
+                .title(i.title() + " (" + s.folded() + " more)")
+                .summary(summary(i, s.folded() + " more records by " + who + where + " after the one alerted on at "
+                        + Instant.ofEpochMilli(s.start()) + ", folded for " + fold + " (detections.sigma.fold)"))
+                .span(Instant.ofEpochMilli(s.start()), Instant.ofEpochMilli(s.last()))
+                .count(s.folded())
+                .evidence(s.evidence())
+                .runbook(runbook(i, s.keyArn(), s.region(), s.eventName()))
+                .attr("eventName", s.eventName())
+                .attr("folded", s.folded());
+        if (s.principal() != null) {
+            f.principal(s.principal());
+        }
+        attributes(f, i);
+        return f.build();
+    }
+
     /** A correlation fired. */
     public static Detection correlation(CorrelationEngine.Firing firing) {
         RuleInfo i = firing.correlation().info();

@@ -110,6 +110,53 @@ class SigmaRulesTopologyTest {
     }
 
     @Test
+    void shouldFoldRepeatsOfARuleByOneCallerOnOneKeyIntoOneAlertAndARollUp() throws IOException {
+        DetectionsConfig c = config(Duration.ZERO);
+        c = c.withSigma(c.sigma().withFold(Duration.ofMinutes(10)));
+        try (Harness h = new Harness(c)) {
+            List<CloudTrailEvent> first = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                first.add(event("ImportKeyMaterial").key(key(1)).principal(ROLE).at(T0.plusSeconds(60L * i)).build());
+            }
+            CloudTrailEvent other = event("ImportKeyMaterial").key(key(2)).principal(ROLE).at(T0.plusSeconds(30)).build();
+            first.forEach(h::pipe);
+            h.pipe(other);
+            List<Detection> early = h.detections();
+            // the first match on each key alerts at once; the four after it on key 1 fold
+            assertThat(early).extracting(Detection::keyArn).containsExactlyInAnyOrder(key(1), key(2));
+            assertThat(early).allMatch(d -> d.count() == 1);
+
+            // the period (10 min from the first match) passes in stream time: one roll-up of the four
+            h.pipe(event("Encrypt").key(key(3)).principal(ROLE).at(T0.plusSeconds(11 * 60)));
+            List<Detection> later = h.detections();
+            assertThat(later).singleElement().satisfies(d -> {
+                assertThat(d.detection()).isEqualTo("sigma:7d1f0c1e-0000-4000-8000-000000000001");
+                assertThat(d.keyArn()).isEqualTo(key(1));
+                assertThat(d.count()).isEqualTo(4);
+                assertThat(d.evidence()).containsExactlyElementsOf(first.subList(1, 5).stream().map(CloudTrailEvent::eventId).toList());
+                assertThat(d.firstEventTime()).isEqualTo(T0);
+                assertThat(d.lastEventTime()).isEqualTo(T0.plusSeconds(240));
+            });
+
+            // a match after the period raises a new alert
+            h.pipe(event("ImportKeyMaterial").key(key(1)).principal(ROLE).at(T0.plusSeconds(12 * 60)));
+            assertThat(h.detections()).singleElement().satisfies(d -> assertThat(d.count()).isEqualTo(1));
+        }
+    }
+
+    @Test
+    void shouldAlertOnEveryMatchWithoutFold() throws IOException {
+        DetectionsConfig c = config(Duration.ZERO);
+        c = c.withSigma(c.sigma().withFold(Duration.ZERO));
+        try (Harness h = new Harness(c)) {
+            for (int i = 0; i < 3; i++) {
+                h.pipe(event("ImportKeyMaterial").key(key(1)).principal(ROLE).at(T0.plusSeconds(i)));
+            }
+            assertThat(h.detections()).hasSize(3).allMatch(d -> d.count() == 1);
+        }
+    }
+
+    @Test
     void shouldRunRulesOnRecordsOfOtherServices() throws IOException {
         Files.writeString(dir.resolve("trail.yml"), """
                 title: Trail stopped
