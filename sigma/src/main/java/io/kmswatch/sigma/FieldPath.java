@@ -13,10 +13,16 @@ import java.util.List;
 final class FieldPath {
     private final String name;
     private final String[] steps;
+    /** {@code joined[i]}: steps i.. joined with dots (made once: looked up at every step of every record). */
+    private final String[] joined;
 
     FieldPath(String name) {
         this.name = name;
         this.steps = name.split("\\.", -1);
+        this.joined = new String[steps.length];
+        for (int i = 0; i < steps.length; i++) {
+            joined[i] = String.join(".", java.util.Arrays.asList(steps).subList(i, steps.length));
+        }
     }
 
     String name() {
@@ -84,7 +90,7 @@ final class FieldPath {
     }
 
     private String joined(int from) {
-        return String.join(".", java.util.Arrays.asList(steps).subList(from, steps.length));
+        return joined[from];
     }
 
     private static void flatten(JsonNode node, List<JsonNode> out) {
