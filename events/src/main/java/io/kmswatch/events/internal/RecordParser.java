@@ -111,6 +111,11 @@ public final class RecordParser {
         public int[] responseElements;
         public int[] additionalEventData;
         public int[] serviceEventDetails;
+        /**
+         * Set by {@link FastRecordParser} when every byte of the record is ASCII (it sees them all), so
+         * {@link #finish} need not check the UTF-8 again.
+         */
+        public boolean asciiOnly;
         /** Absolute spans while reading; made relative to {@link #raw} by {@link #finish}. */
         final long[][] absoluteSpans = new long[4][];
 
@@ -339,7 +344,7 @@ public final class RecordParser {
             throw new MalformedEventException("eventTime '" + truncate(f.eventTimeText, 40)
                     + "' is out of range: records must fall between 1970-01-01 and 9999-12-31");
         }
-        int invalid = invalidUtf8At(raw);
+        int invalid = f.asciiOnly ? -1 : invalidUtf8At(raw);
         if (invalid >= 0) {
             // Jackson decodes overlong forms and encoded surrogates without complaint; other readers refuse them
             throw new MalformedEventException("not UTF-8: invalid byte sequence at byte " + invalid + " of the record");
