@@ -227,16 +227,16 @@ public final class FastRecordParser {
                     case EVENT_SOURCE -> f.eventSource = string();
                     case EVENT_NAME -> f.eventName = string();
                     case EVENT_TYPE -> f.eventType = string();
-                    case EVENT_CATEGORY -> f.eventCategory = string();
+                    case EVENT_CATEGORY -> lazyText(f, Fields.TEXT_EVENT_CATEGORY);
                     case AWS_REGION -> f.awsRegion = string();
                     case SOURCE_IP -> f.sourceIpAddress = string();
-                    case USER_AGENT -> f.userAgent = string();
+                    case USER_AGENT -> lazyText(f, Fields.TEXT_USER_AGENT);
                     case ERROR_CODE -> f.errorCode = string();
-                    case ERROR_MESSAGE -> f.errorMessage = string();
-                    case REQUEST_ID -> f.requestId = string();
+                    case ERROR_MESSAGE -> lazyText(f, Fields.TEXT_ERROR_MESSAGE);
+                    case REQUEST_ID -> lazyText(f, Fields.TEXT_REQUEST_ID);
                     case RECIPIENT_ACCOUNT -> f.recipientAccountId = string();
-                    case SHARED_EVENT_ID -> f.sharedEventId = string();
-                    case VPC_ENDPOINT -> f.vpcEndpointId = string();
+                    case SHARED_EVENT_ID -> lazyText(f, Fields.TEXT_SHARED_EVENT_ID);
+                    case VPC_ENDPOINT -> lazyText(f, Fields.TEXT_VPC_ENDPOINT_ID);
                     case READ_ONLY -> f.readOnly = bool();
                     case MANAGEMENT_EVENT -> f.managementEvent = bool();
                     case USER_IDENTITY -> f.userIdentity = userIdentity();
@@ -347,7 +347,7 @@ public final class FastRecordParser {
                     v[field] = string();
                 } while (more('}'));
             }
-            f.resources.add(new Resource(v[0] != null ? v[0] : v[1], v[2], v[3]));
+            f.addResource(new Resource(v[0] != null ? v[0] : v[1], v[2], v[3]));
         } while (more(']'));
     }
 
@@ -382,6 +382,42 @@ public final class FastRecordParser {
             return null;
         }
         throw DECLINE;
+    }
+
+    /**
+     * A string field that few readers of an event look at: only where it lies is noted (absolute offsets of
+     * its content), and {@link io.kmswatch.events.CloudTrailEvent} decodes it on first use. A string with
+     * escapes is decoded now.
+     */
+    private void lazyText(Fields f, int slot) {
+        byte c = at(i);
+        if (c != '"') {
+            if (isNull()) {
+                return;
+            }
+            throw DECLINE;
+        }
+        int start = i + 1;
+        int k = plainRun(start);
+        while (true) {
+            c = at(k);
+            if (c == '"') {
+                break;
+            }
+            if (c == '\\') {
+                f.text(slot, escapedString(start));
+                return;
+            }
+            if (c < 0x20) {
+                if (c >= 0) {
+                    throw DECLINE;
+                }
+                nonAscii = true;
+            }
+            k++;
+        }
+        i = k + 1;
+        f.textSpan(slot, start, k);
     }
 
     private Boolean bool() {
@@ -634,9 +670,9 @@ public final class FastRecordParser {
     private static final long HIGHS = 0x8080808080808080L;
 
     /**
-     * The first index from {@code k} on, stepping eight bytes at a time, whose eight-byte word may hold a
-     * quote, a backslash, a control character or a non-ASCII byte; the caller looks at bytes one by one
-     * from there.
+     * The index of the first quote, backslash, control character or non-ASCII byte from {@code k} on, found
+     * eight bytes at a time; within the last seven bytes of the input, the index where fewer than eight
+     * remain. The caller looks at bytes one by one from there.
      */
     private int plainRun(int k) {
         while (k + 8 <= end) {
@@ -644,9 +680,12 @@ public final class FastRecordParser {
             long quote = w ^ 0x2222222222222222L;
             long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
             // a byte is zero (quote/backslash) or below 0x20 when subtracting borrows into its high bit
-            long special = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | (w - 0x2020202020202020L) | w;
-            if ((special & HIGHS) != 0) {
-                return k;
+            long special = (((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | (w - 0x2020202020202020L) | w)
+                    & HIGHS;
+            if (special != 0) {
+                // a borrow only runs towards higher bytes, so the lowest flagged byte is the first special one
+                // (little-endian: the lowest byte is the first)
+                return k + (Long.numberOfTrailingZeros(special) >>> 3);
             }
             k += 8;
         }
