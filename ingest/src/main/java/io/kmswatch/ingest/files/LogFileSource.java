@@ -311,7 +311,11 @@ public final class LogFileSource implements IngestSource {
         void drain() throws InterruptedException {
             CountDownLatch latch = new CountDownLatch(1);
             put(new Object[] {new Barrier(latch)});
-            latch.await();
+            while (!latch.await(100, TimeUnit.MILLISECONDS)) {
+                if (!thread.isAlive()) {
+                    throw new IllegalStateException("the replay's sender thread ended");
+                }
+            }
         }
 
         @Override
