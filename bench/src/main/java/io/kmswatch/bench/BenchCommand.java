@@ -176,6 +176,8 @@ public class BenchCommand implements Callable<Integer> {
         figures.put("rawProduceCpuMicrosPerRecord", round(r.rawProduceCpuNanos().median() / 1000.0));
         figures.put("replayCpuFloorRecordsPerSec", Math.round(r.cpuFloorRecordsPerSec()));
         figures.put("replayVsCpuFloor", round(r.replayToCpuFloor()));
+        figures.put("replayCpuMicrosPerRecord", round(r.replayCpuNanos().median() / 1000.0));
+        figures.put("replayCpuVsFloorCpu", round(r.replayCpuToFloorCpu()));
         section("2. Replay (" + r.files() + " synthetic gzip files, " + r.records() + " records per pass) vs raw produce, same broker"
                 + String.format(" (after %.0f s of warm-up)", r.warmUp().toMillis() / 1000.0));
         print(r.replay());
@@ -187,6 +189,8 @@ public class BenchCommand implements Callable<Integer> {
                         + " / (codec + produce) = %,.0f records/s; replay / floor = %.2f (target >= 0.9)",
                 r.codecCpuNanos().median() / 1000.0, r.rawProduceCpuNanos().median() / 1000.0, r.cores(),
                 r.cpuFloorRecordsPerSec(), r.replayToCpuFloor()));
+        line(String.format("   replay CPU per record %.2f µs = %.2f of codec + raw produce (1.00: no cost beyond the two)",
+                r.replayCpuNanos().median() / 1000.0, r.replayCpuToFloorCpu()));
     }
 
     private void detect(Map<String, Object> figures, EmbeddedKafkaBroker broker, Path work) {

@@ -57,7 +57,7 @@ public final class ReplayBenchmark {
      */
     public record Result(long records, long bytes, int files, Measurement replay, Measurement rawProduce,
                          Measurement codec, Duration warmUp, Measurement codecCpuNanos, Measurement rawProduceCpuNanos,
-                         int cores) {
+                         Measurement replayCpuNanos, int cores) {
         /**
          * The rate at which the codec's and raw produce's whole-process CPU per record, added, fill the
          * machine's cores: what replay (which does both) could reach if nothing else cost anything.
@@ -68,6 +68,15 @@ public final class ReplayBenchmark {
 
         public double replayToCpuFloor() {
             return replay.median() / cpuFloorRecordsPerSec();
+        }
+
+        /**
+         * Replay's whole-process CPU per record over the codec's and raw produce's, added: what replay costs
+         * beyond the two (1.0: nothing). Unlike {@link #replayToCpuFloor()} it hardly moves with the machine's
+         * load, as it compares CPU time, not rates.
+         */
+        public double replayCpuToFloorCpu() {
+            return replayCpuNanos.median() / (codecCpuNanos.median() + rawProduceCpuNanos.median());
         }
 
         public double replayToRawProduce() {
@@ -190,8 +199,11 @@ public final class ReplayBenchmark {
             rawPass(config, records);
         }, 1, maxWarmUp);
         double[] rawCpu = new double[runs];
+        double[] replayCpu = new double[runs];
         for (int i = 0; i < runs; i++) {
-            replay[i] = replayPass(config);
+            double[] own = new double[1];
+            replay[i] = replayPass(config, own);
+            replayCpu[i] = own[0];
             double[] cpu = new double[1];
             raw[i] = rawPass(config, records, cpu); // reading the CPU clock twice costs nothing measurable
             rawCpu[i] = cpu[0];
@@ -215,7 +227,7 @@ public final class ReplayBenchmark {
         return new Result(records.size(), bytes, files.size(), Measurement.of("replay", replay),
                 Measurement.of("raw produce", raw), Measurement.of("codec (gunzip + parse, no Kafka)", codec), warm,
                 Measurement.of("codec CPU ns/record", codecCpu), Measurement.of("raw produce CPU ns/record", rawCpu),
-                Runtime.getRuntime().availableProcessors());
+                Measurement.of("replay CPU ns/record", replayCpu), Runtime.getRuntime().availableProcessors());
     }
 
     /**
@@ -260,8 +272,21 @@ public final class ReplayBenchmark {
 
     /** Replays every file again (earlier passes' checkpoints ignored) into the run's topics. */
     private double replayPass(IngestConfig config) {
+        return replayPass(config, null);
+    }
+
+    /**
+     * {@link #replayPass(IngestConfig)}; when {@code cpuNanosPerRecord} is given, its element 0 gets the whole
+     * process's CPU nanoseconds per record read over the pass (producer and topic set-up included, as replay
+     * pays them).
+     */
+    private double replayPass(IngestConfig config, double[] cpuNanosPerRecord) {
+        long cpu = cpuNanosPerRecord == null ? 0 : CpuTime.processNanos();
         IngestSummary s = IngestService.replay(config, Map.of(),
                 new FilesConfig(inputs, false, null, false, null, readers), new SimpleMeterRegistry(), false);
+        if (cpuNanosPerRecord != null) {
+            cpuNanosPerRecord[0] = (double) (CpuTime.processNanos() - cpu) / Math.max(1, s.records());
+        }
         return s.recordsPerSecond();
     }
 

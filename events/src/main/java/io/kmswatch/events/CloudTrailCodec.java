@@ -52,6 +52,8 @@ public final class CloudTrailCodec {
     public static final int DEFAULT_MAX_RECORD_BYTES = 4 * 1024 * 1024;
     /** Enough to see the first line of NDJSON with a typical record; longer first lines read as a stream. */
     private static final int SNIFF_BYTES = 64 * 1024;
+    /** What is looked at first: enough for an encoding, the first character and a wrapper field. */
+    private static final int HEAD_BYTES = 256;
 
     /** Receives what a read finds, in input order. */
     public interface Sink {
@@ -155,9 +157,11 @@ public final class CloudTrailCodec {
     }
 
     private Wrapper readJson(BufferedInputStream in, String name, Counting sink) throws IOException {
-        in.mark(SNIFF_BYTES + 1);
+        // a mark no longer than the head read: a longer one makes the buffer grow to it (copying) as the
+        // rest of the input is read through it
+        in.mark(HEAD_BYTES + 1);
         IOException[] failure = new IOException[1];
-        byte[] head = sniff(in, 256, failure);
+        byte[] head = sniff(in, HEAD_BYTES, failure);
         in.reset();
         if (head.length == 0 && failure[0] != null) {
             // nothing readable at all (a gzip stream corrupt from its first block): not "empty"
@@ -170,7 +174,7 @@ public final class CloudTrailCodec {
             return Wrapper.UNKNOWN;
         }
         int first = firstNonSpace(head, 0);
-        if (first < 0 && head.length < 256) {
+        if (first < 0 && head.length < HEAD_BYTES) {
             sink.rejected(new Rejected(name, "empty input: no JSON found", head));
             return Wrapper.UNKNOWN;
         }

@@ -38,17 +38,20 @@ public final class CloudTrailEvent {
     private final String eventSource;
     private final String eventName;
     private final String eventType;
-    private final String eventCategory;
+    /** Decoded from {@link #textSpans} on first use when null there (a benign race: Strings are immutable). */
+    private String eventCategory;
     private final String awsRegion;
     private final UserIdentity userIdentity;
     private final String sourceIpAddress;
-    private final String userAgent;
+    private String userAgent;
     private final String errorCode;
-    private final String errorMessage;
-    private final String requestId;
+    private String errorMessage;
+    private String requestId;
     private final String recipientAccountId;
-    private final String sharedEventId;
-    private final String vpcEndpointId;
+    private String sharedEventId;
+    private String vpcEndpointId;
+    /** Where the fields above lie in {@link #raw} when not decoded yet (see {@link RecordParser.Fields#textSpans}), or null. */
+    private final int[] textSpans;
     private final Boolean readOnly;
     private final Boolean managementEvent;
     private final List<Resource> resources;
@@ -80,6 +83,7 @@ public final class CloudTrailEvent {
         this.recipientAccountId = f.recipientAccountId;
         this.sharedEventId = f.sharedEventId;
         this.vpcEndpointId = f.vpcEndpointId;
+        this.textSpans = f.textSpans;
         this.readOnly = f.readOnly;
         this.managementEvent = f.managementEvent;
         // nearly every record names one resource: skip List.copyOf's array round trip for 0 and 1
@@ -88,10 +92,10 @@ public final class CloudTrailEvent {
             case 1 -> List.of(f.resources.get(0));
             default -> List.copyOf(f.resources);
         };
-        this.requestParameters = new LazyNode(raw, f.requestParameters);
-        this.responseElements = new LazyNode(raw, f.responseElements);
-        this.additionalEventData = new LazyNode(raw, f.additionalEventData);
-        this.serviceEventDetails = new LazyNode(raw, f.serviceEventDetails);
+        this.requestParameters = LazyNode.of(raw, f.requestParameters);
+        this.responseElements = LazyNode.of(raw, f.responseElements);
+        this.additionalEventData = LazyNode.of(raw, f.additionalEventData);
+        this.serviceEventDetails = LazyNode.of(raw, f.serviceEventDetails);
     }
 
     /**
@@ -171,7 +175,12 @@ public final class CloudTrailEvent {
     }
 
     public String eventCategory() {
-        return eventCategory;
+        String v = eventCategory;
+        if (v == null) {
+            v = text(RecordParser.Fields.TEXT_EVENT_CATEGORY);
+            eventCategory = v;
+        }
+        return v;
     }
 
     public String awsRegion() {
@@ -189,7 +198,12 @@ public final class CloudTrailEvent {
     }
 
     public String userAgent() {
-        return userAgent;
+        String v = userAgent;
+        if (v == null) {
+            v = text(RecordParser.Fields.TEXT_USER_AGENT);
+            userAgent = v;
+        }
+        return v;
     }
 
     public String errorCode() {
@@ -197,11 +211,21 @@ public final class CloudTrailEvent {
     }
 
     public String errorMessage() {
-        return errorMessage;
+        String v = errorMessage;
+        if (v == null) {
+            v = text(RecordParser.Fields.TEXT_ERROR_MESSAGE);
+            errorMessage = v;
+        }
+        return v;
     }
 
     public String requestId() {
-        return requestId;
+        String v = requestId;
+        if (v == null) {
+            v = text(RecordParser.Fields.TEXT_REQUEST_ID);
+            requestId = v;
+        }
+        return v;
     }
 
     public String recipientAccountId() {
@@ -209,11 +233,21 @@ public final class CloudTrailEvent {
     }
 
     public String sharedEventId() {
-        return sharedEventId;
+        String v = sharedEventId;
+        if (v == null) {
+            v = text(RecordParser.Fields.TEXT_SHARED_EVENT_ID);
+            sharedEventId = v;
+        }
+        return v;
     }
 
     public String vpcEndpointId() {
-        return vpcEndpointId;
+        String v = vpcEndpointId;
+        if (v == null) {
+            v = text(RecordParser.Fields.TEXT_VPC_ENDPOINT_ID);
+            vpcEndpointId = v;
+        }
+        return v;
     }
 
     /** Null when absent. */
@@ -294,7 +328,8 @@ public final class CloudTrailEvent {
     }
 
     private String resolveKeyArn() {
-        for (Resource r : resources) {
+        for (int k = 0; k < resources.size(); k++) { // no iterator: this runs for every record replayed
+            Resource r = resources.get(k);
             if (r.arn() != null && KeyArns.isKeyArn(r.arn())) {
                 return r.arn();
             }
@@ -394,6 +429,15 @@ public final class CloudTrailEvent {
         return account + ":" + awsRegion;
     }
 
+    /** The text of a field the parser left as a span, or null when it is absent or null. */
+    private String text(int slot) {
+        if (textSpans == null || textSpans[2 * slot] < 0) {
+            return null;
+        }
+        int from = textSpans[2 * slot];
+        return new String(raw, from, textSpans[2 * slot + 1] - from, StandardCharsets.UTF_8);
+    }
+
     private static boolean isBareKeyId(String s) {
         if (s == null || s.length() < 8 || s.startsWith("alias/") || s.startsWith("arn:")) {
             return false;
@@ -430,9 +474,15 @@ public final class CloudTrailEvent {
 
     /** A JSON sub-tree parsed from a slice of the raw record on first use. */
     private static final class LazyNode {
+        /** An absent or null sub-object: one shared instance, as most records lack one or two of them. */
+        private static final LazyNode ABSENT = new LazyNode(null, null);
         private final byte[] raw;
         private final int[] span;
         private volatile JsonNode node;
+
+        static LazyNode of(byte[] raw, int[] span) {
+            return span == null ? ABSENT : new LazyNode(raw, span);
+        }
 
         LazyNode(byte[] raw, int[] span) {
             this.raw = raw;

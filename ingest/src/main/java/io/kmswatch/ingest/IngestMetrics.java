@@ -70,29 +70,29 @@ public final class IngestMetrics implements MeterBinder {
     @Override
     public void bindTo(MeterRegistry registry) {
         Tags tags = Tags.of("source", source);
-        FunctionCounter.builder("kmswatch.ingest.records.in", in, LongAdder::doubleValue)
+        counter("kmswatch.ingest.records.in", in)
                 .description("CloudTrail records read from the source, before filtering").tags(tags)
                 .register(registry);
-        FunctionCounter.builder("kmswatch.ingest.records.produced", produced, LongAdder::doubleValue)
+        counter("kmswatch.ingest.records.produced", produced)
                 .description("Records acknowledged by Kafka on kms-events").tags(tags).register(registry);
-        FunctionCounter.builder("kmswatch.ingest.records.skipped", filtered, LongAdder::doubleValue)
+        counter("kmswatch.ingest.records.skipped", filtered)
                 .description("Records not sent to kms-events: not KMS (filtered) or already sent (duplicate)")
                 .tags(tags.and("reason", "filtered")).register(registry);
-        FunctionCounter.builder("kmswatch.ingest.records.skipped", duplicates, LongAdder::doubleValue)
+        counter("kmswatch.ingest.records.skipped", duplicates)
                 .description("Records not sent to kms-events: not KMS (filtered) or already sent (duplicate)")
                 .tags(tags.and("reason", "duplicate")).register(registry);
-        FunctionCounter.builder("kmswatch.ingest.records.future", future, LongAdder::doubleValue)
+        counter("kmswatch.ingest.records.future", future)
                 .description("Records sent to kms-events with an eventTime ahead of the clock (flagged, not dropped)")
                 .tags(tags).register(registry);
-        FunctionCounter.builder("kmswatch.ingest.files.done", filesDone, LongAdder::doubleValue)
+        counter("kmswatch.ingest.files.done", filesDone)
                 .description("Log files or S3 objects whose every record Kafka acknowledged").tags(tags)
                 .register(registry);
         for (var e : Map.of("success", lookupSuccess, "throttled", lookupThrottled, "error", lookupError).entrySet()) {
-            FunctionCounter.builder("kmswatch.ingest.lookup.calls", e.getValue(), LongAdder::doubleValue)
+            counter("kmswatch.ingest.lookup.calls", e.getValue())
                     .description("CloudTrail LookupEvents requests, by outcome").tags(tags.and("outcome", e.getKey()))
                     .register(registry);
         }
-        FunctionCounter.builder("kmswatch.ingest.lookup.throttles", lookupThrottled, LongAdder::doubleValue)
+        counter("kmswatch.ingest.lookup.throttles", lookupThrottled)
                 .description("LookupEvents requests refused with ThrottlingException").tags(tags).register(registry);
         Gauge.builder("kmswatch.ingest.lag.seconds", this, m -> secondsSince(m.newestEventMillis.get()))
                 .description("Now minus the newest eventTime acknowledged by Kafka").baseUnit("seconds").tags(tags)
@@ -104,8 +104,17 @@ public final class IngestMetrics implements MeterBinder {
         rejected.forEach((reason, count) -> registerRejected(registry, reason, count));
     }
 
+    /**
+     * A function counter over {@code count} that keeps it reachable. Micrometer holds a function counter's
+     * object only weakly; once a finished source (a replay) and these metrics were collected, the counter
+     * would read as whatever it read when last polled (0 if never), so the function holds the count.
+     */
+    private static FunctionCounter.Builder<LongAdder> counter(String name, LongAdder count) {
+        return FunctionCounter.builder(name, count, ignored -> count.doubleValue());
+    }
+
     private void registerRejected(MeterRegistry registry, String reason, LongAdder count) {
-        FunctionCounter.builder("kmswatch.ingest.records.rejected", count, LongAdder::doubleValue)
+        counter("kmswatch.ingest.records.rejected", count)
                 .description("Input sent to kms-events-rejected, by reason category")
                 .tags(Tags.of("source", source, "reason", reason)).register(registry);
     }

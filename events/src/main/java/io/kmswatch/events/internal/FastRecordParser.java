@@ -95,6 +95,11 @@ public final class FastRecordParser {
     private int i;
     /** Records handed to the sink by {@link #readRecordsFile}. */
     private long emitted;
+    /**
+     * A byte above 0x7F was met since the current record began. Outside strings such a byte ends the read
+     * (it is no JSON syntax), so a record without one is ASCII and needs no UTF-8 check.
+     */
+    private boolean nonAscii;
 
     private FastRecordParser(byte[] b, int end) {
         this.b = b;
@@ -113,6 +118,7 @@ public final class FastRecordParser {
                 return null;
             }
             Fields f = p.record();
+            f.asciiOnly = !p.nonAscii;
             p.ws();
             return p.i == p.end && f.looksLikeRecord() ? f : null;
         } catch (Decline d) {
@@ -162,7 +168,9 @@ public final class FastRecordParser {
                     throw DECLINE;
                 }
                 int start = i;
+                nonAscii = false;
                 Fields f = record();
+                f.asciiOnly = !nonAscii;
                 if (!f.looksLikeRecord() || i - start > maxRecordBytes - SIZE_MARGIN) {
                     throw DECLINE;
                 }
@@ -199,8 +207,9 @@ public final class FastRecordParser {
         Fields f = new Fields();
         long seen = 0;
         if (enter('}')) {
+            int field = NameTable.START;
             do {
-                int field = name(RECORD_FIELDS);
+                field = name(RECORD_FIELDS, field);
                 if (field >= 0) {
                     if (field >= WRAPPER) {
                         throw DECLINE;
@@ -218,16 +227,16 @@ public final class FastRecordParser {
                     case EVENT_SOURCE -> f.eventSource = string();
                     case EVENT_NAME -> f.eventName = string();
                     case EVENT_TYPE -> f.eventType = string();
-                    case EVENT_CATEGORY -> f.eventCategory = string();
+                    case EVENT_CATEGORY -> lazyText(f, Fields.TEXT_EVENT_CATEGORY);
                     case AWS_REGION -> f.awsRegion = string();
                     case SOURCE_IP -> f.sourceIpAddress = string();
-                    case USER_AGENT -> f.userAgent = string();
+                    case USER_AGENT -> lazyText(f, Fields.TEXT_USER_AGENT);
                     case ERROR_CODE -> f.errorCode = string();
-                    case ERROR_MESSAGE -> f.errorMessage = string();
-                    case REQUEST_ID -> f.requestId = string();
+                    case ERROR_MESSAGE -> lazyText(f, Fields.TEXT_ERROR_MESSAGE);
+                    case REQUEST_ID -> lazyText(f, Fields.TEXT_REQUEST_ID);
                     case RECIPIENT_ACCOUNT -> f.recipientAccountId = string();
-                    case SHARED_EVENT_ID -> f.sharedEventId = string();
-                    case VPC_ENDPOINT -> f.vpcEndpointId = string();
+                    case SHARED_EVENT_ID -> lazyText(f, Fields.TEXT_SHARED_EVENT_ID);
+                    case VPC_ENDPOINT -> lazyText(f, Fields.TEXT_VPC_ENDPOINT_ID);
                     case READ_ONLY -> f.readOnly = bool();
                     case MANAGEMENT_EVENT -> f.managementEvent = bool();
                     case USER_IDENTITY -> f.userIdentity = userIdentity();
@@ -252,8 +261,9 @@ public final class FastRecordParser {
         String[] issuer = new String[3];
         long seen = 0;
         if (enter('}')) {
+            int field = NameTable.START;
             do {
-                int field = name(IDENTITY_FIELDS);
+                field = name(IDENTITY_FIELDS, field);
                 if (field < 0) {
                     skipValue(3);
                     continue;
@@ -278,8 +288,10 @@ public final class FastRecordParser {
         }
         long seen = 0;
         if (enter('}')) {
+            int member = NameTable.START;
             do {
-                if (name(SESSION_FIELDS) < 0) {
+                member = name(SESSION_FIELDS, member);
+                if (member < 0) {
                     skipValue(4);
                     continue;
                 }
@@ -292,8 +304,9 @@ public final class FastRecordParser {
                 }
                 long issuerSeen = 0;
                 if (enter('}')) {
+                    int field = NameTable.START;
                     do {
-                        int field = name(ISSUER_FIELDS);
+                        field = name(ISSUER_FIELDS, field);
                         if (field < 0) {
                             skipValue(5);
                             continue;
@@ -323,8 +336,9 @@ public final class FastRecordParser {
             String[] v = new String[4];
             long seen = 0;
             if (enter('}')) {
+                int field = NameTable.START;
                 do {
-                    int field = name(RESOURCE_FIELDS);
+                    field = name(RESOURCE_FIELDS, field);
                     if (field < 0) {
                         skipValue(4);
                         continue;
@@ -333,7 +347,7 @@ public final class FastRecordParser {
                     v[field] = string();
                 } while (more('}'));
             }
-            f.resources.add(new Resource(v[0] != null ? v[0] : v[1], v[2], v[3]));
+            f.addResource(new Resource(v[0] != null ? v[0] : v[1], v[2], v[3]));
         } while (more(']'));
     }
 
@@ -368,6 +382,42 @@ public final class FastRecordParser {
             return null;
         }
         throw DECLINE;
+    }
+
+    /**
+     * A string field that few readers of an event look at: only where it lies is noted (absolute offsets of
+     * its content), and {@link io.kmswatch.events.CloudTrailEvent} decodes it on first use. A string with
+     * escapes is decoded now.
+     */
+    private void lazyText(Fields f, int slot) {
+        byte c = at(i);
+        if (c != '"') {
+            if (isNull()) {
+                return;
+            }
+            throw DECLINE;
+        }
+        int start = i + 1;
+        int k = plainRun(start);
+        while (true) {
+            c = at(k);
+            if (c == '"') {
+                break;
+            }
+            if (c == '\\') {
+                f.text(slot, escapedString(start));
+                return;
+            }
+            if (c < 0x20) {
+                if (c >= 0) {
+                    throw DECLINE;
+                }
+                nonAscii = true;
+            }
+            k++;
+        }
+        i = k + 1;
+        f.textSpan(slot, start, k);
     }
 
     private Boolean bool() {
@@ -429,12 +479,28 @@ public final class FastRecordParser {
         throw DECLINE;
     }
 
-    /** Reads a member name and its colon, leaving {@code i} on the value; the name's index in {@code t} or -1. */
-    private int name(NameTable t) {
+    /**
+     * Reads a member name and its colon, leaving {@code i} on the value; the name's index in {@code t} or -1.
+     * {@code previous} is what this call returned for the member before ({@link NameTable#START} for the
+     * first): CloudTrail writes a record's fields in the same order every time, so the name that followed it
+     * last time is tried first, as bytes, before the name is scanned and looked up.
+     */
+    private int name(NameTable t, int previous) {
         if (at(i) != '"') {
             throw DECLINE;
         }
         int start = i + 1;
+        int guess = t.predicted(previous);
+        if (guess >= 0) {
+            int close = start + t.length(guess);
+            if (close < end && b[close] == '"' && t.matches(guess, b, start, close)) {
+                i = close + 1;
+                ws();
+                expect(':');
+                ws();
+                return guess;
+            }
+        }
         int k = plainRun(start);
         while (true) {
             byte c = at(k);
@@ -444,13 +510,20 @@ public final class FastRecordParser {
             if (c == '\\' || (c >= 0 && c < 0x20)) {
                 throw DECLINE; // escaped names are rare enough to leave to the streaming reader
             }
+            if (c < 0) {
+                nonAscii = true;
+            }
             k++;
         }
         i = k + 1;
         ws();
         expect(':');
         ws();
-        return t.find(b, start, k);
+        int found = t.find(b, start, k);
+        if (found >= 0) {
+            t.learn(previous, found);
+        }
+        return found;
     }
 
     /** Steps over one value, checking its syntax; {@code depth} is the level a container here would have. */
@@ -553,6 +626,9 @@ public final class FastRecordParser {
             } else if (c >= 0 && c < 0x20) {
                 throw DECLINE;
             } else {
+                if (c < 0) {
+                    nonAscii = true;
+                }
                 k++;
             }
         }
@@ -594,9 +670,9 @@ public final class FastRecordParser {
     private static final long HIGHS = 0x8080808080808080L;
 
     /**
-     * The first index from {@code k} on, stepping eight bytes at a time, whose eight-byte word may hold a
-     * quote, a backslash, a control character or a non-ASCII byte; the caller looks at bytes one by one
-     * from there.
+     * The index of the first quote, backslash, control character or non-ASCII byte from {@code k} on, found
+     * eight bytes at a time; within the last seven bytes of the input, the index where fewer than eight
+     * remain. The caller looks at bytes one by one from there.
      */
     private int plainRun(int k) {
         while (k + 8 <= end) {
@@ -604,9 +680,12 @@ public final class FastRecordParser {
             long quote = w ^ 0x2222222222222222L;
             long backslash = w ^ 0x5C5C5C5C5C5C5C5CL;
             // a byte is zero (quote/backslash) or below 0x20 when subtracting borrows into its high bit
-            long special = ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | (w - 0x2020202020202020L) | w;
-            if ((special & HIGHS) != 0) {
-                return k;
+            long special = (((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | (w - 0x2020202020202020L) | w)
+                    & HIGHS;
+            if (special != 0) {
+                // a borrow only runs towards higher bytes, so the lowest flagged byte is the first special one
+                // (little-endian: the lowest byte is the first)
+                return k + (Long.numberOfTrailingZeros(special) >>> 3);
             }
             k += 8;
         }
@@ -631,6 +710,7 @@ public final class FastRecordParser {
                     throw DECLINE;
                 }
                 ascii = false;
+                nonAscii = true;
             }
             k++;
         }
@@ -667,6 +747,9 @@ public final class FastRecordParser {
             } else if (c >= 0 && c < 0x20) {
                 throw DECLINE;
             } else {
+                if (c < 0) {
+                    nonAscii = true;
+                }
                 k++;
             }
         }
@@ -685,7 +768,8 @@ public final class FastRecordParser {
     private void ws() {
         while (i < end) {
             byte c = b[i];
-            if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+            // CloudTrail writes no whitespace between tokens: one comparison says so
+            if (c > ' ' || (c != ' ' && c != '\n' && c != '\r' && c != '\t')) {
                 return;
             }
             i++;
@@ -704,7 +788,15 @@ public final class FastRecordParser {
      * eight bytes at a time.
      */
     static final class NameTable {
+        /** The {@code previous} of the first member of an object. */
+        static final int START = -2;
         private final byte[][] names;
+        /**
+         * Per previous member ({@code previous + 2}: the start, an unknown name, then each name): the name
+         * that followed it when last seen, plus one (0: none yet). Shared by every reading thread: a lost or
+         * torn update only costs a guess, since a guess is always checked in full.
+         */
+        private final byte[] follows;
         /** Per name: its bytes as little-endian words (the last one zero-padded). */
         private final long[][] words;
         /** Per name: the mask of a name's bytes in its last word. */
@@ -718,6 +810,7 @@ public final class FastRecordParser {
             this.lastMask = new long[names.length];
             int size = Integer.highestOneBit(Math.max(4, names.length * 4) - 1) << 1;
             this.slots = new int[size];
+            this.follows = new byte[names.length + 2];
             this.mask = size - 1;
             Arrays.fill(slots, -1);
             for (int n = 0; n < names.length; n++) {
@@ -739,6 +832,21 @@ public final class FastRecordParser {
             }
         }
 
+        /** The name that followed {@code previous} last time, or -1. */
+        int predicted(int previous) {
+            return follows[previous + 2] - 1;
+        }
+
+        void learn(int previous, int next) {
+            if (follows[previous + 2] != next + 1) {
+                follows[previous + 2] = (byte) (next + 1);
+            }
+        }
+
+        int length(int n) {
+            return names[n].length;
+        }
+
         /** The index of the name in {@code b[from, to)}, or -1. */
         int find(byte[] b, int from, int to) {
             if (to == from) {
@@ -755,7 +863,8 @@ public final class FastRecordParser {
             return -1;
         }
 
-        private boolean matches(int n, byte[] b, int from, int to) {
+        /** True when {@code b[from, to)} is name {@code n}, whose length {@code to - from} is. */
+        boolean matches(int n, byte[] b, int from, int to) {
             long[] w = words[n];
             int last = w.length - 1;
             for (int j = 0; j < last; j++) {

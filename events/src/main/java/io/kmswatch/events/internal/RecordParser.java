@@ -106,11 +106,31 @@ public final class RecordParser {
         public String vpcEndpointId;
         public Boolean readOnly;
         public Boolean managementEvent;
-        public List<Resource> resources = new ArrayList<>(1);
+        /** Immutable and empty until {@link #addResource} makes it a list of its own. */
+        public List<Resource> resources = List.of();
         public int[] requestParameters;
         public int[] responseElements;
         public int[] additionalEventData;
         public int[] serviceEventDetails;
+        /** Slots of {@link #textSpans}: string fields decoded when first read. */
+        public static final int TEXT_EVENT_CATEGORY = 0;
+        public static final int TEXT_USER_AGENT = 1;
+        public static final int TEXT_ERROR_MESSAGE = 2;
+        public static final int TEXT_REQUEST_ID = 3;
+        public static final int TEXT_SHARED_EVENT_ID = 4;
+        public static final int TEXT_VPC_ENDPOINT_ID = 5;
+        private static final int TEXT_SLOTS = 6;
+        /**
+         * Where the {@code TEXT_*} fields' contents lie (no escapes, so the bytes are the text; two offsets a
+         * slot, end exclusive, -1 when the field is absent or null), or null when every one was decoded into
+         * its String field. Absolute while reading, relative to {@link #raw} after {@link #finish}.
+         */
+        public int[] textSpans;
+        /**
+         * Set by {@link FastRecordParser} when every byte of the record is ASCII (it sees them all), so
+         * {@link #finish} need not check the UTF-8 again.
+         */
+        public boolean asciiOnly;
         /** Absolute spans while reading; made relative to {@link #raw} by {@link #finish}. */
         final long[][] absoluteSpans = new long[4][];
 
@@ -137,6 +157,34 @@ public final class RecordParser {
         public boolean looksLikeRecord() {
             return eventTimeText != null || eventName != null || eventSource != null || eventVersion != null
                     || eventId != null;
+        }
+
+        void addResource(Resource r) {
+            if (!(resources instanceof ArrayList)) {
+                resources = new ArrayList<>(1);
+            }
+            resources.add(r);
+        }
+
+        void textSpan(int slot, int from, int to) {
+            if (textSpans == null) {
+                textSpans = new int[2 * TEXT_SLOTS];
+                java.util.Arrays.fill(textSpans, -1);
+            }
+            textSpans[2 * slot] = from;
+            textSpans[2 * slot + 1] = to;
+        }
+
+        void text(int slot, String value) {
+            switch (slot) {
+                case TEXT_EVENT_CATEGORY -> eventCategory = value;
+                case TEXT_USER_AGENT -> userAgent = value;
+                case TEXT_ERROR_MESSAGE -> errorMessage = value;
+                case TEXT_REQUEST_ID -> requestId = value;
+                case TEXT_SHARED_EVENT_ID -> sharedEventId = value;
+                case TEXT_VPC_ENDPOINT_ID -> vpcEndpointId = value;
+                default -> throw new IllegalArgumentException("no text slot " + slot);
+            }
         }
 
         void problem(String p) {
@@ -339,7 +387,7 @@ public final class RecordParser {
             throw new MalformedEventException("eventTime '" + truncate(f.eventTimeText, 40)
                     + "' is out of range: records must fall between 1970-01-01 and 9999-12-31");
         }
-        int invalid = invalidUtf8At(raw);
+        int invalid = f.asciiOnly ? -1 : invalidUtf8At(raw);
         if (invalid >= 0) {
             // Jackson decodes overlong forms and encoded surrogates without complaint; other readers refuse them
             throw new MalformedEventException("not UTF-8: invalid byte sequence at byte " + invalid + " of the record");
@@ -348,6 +396,13 @@ public final class RecordParser {
         if (f.eventId == null || f.eventId.isEmpty()) {
             f.eventId = derivedId(raw);
             f.eventIdDerived = true;
+        }
+        if (f.textSpans != null) {
+            for (int k = 0; k < f.textSpans.length; k++) {
+                if (f.textSpans[k] >= 0) {
+                    f.textSpans[k] -= (int) start;
+                }
+            }
         }
         f.requestParameters = relative(f.absoluteSpans[0], start);
         f.responseElements = relative(f.absoluteSpans[1], start);
@@ -704,7 +759,7 @@ public final class RecordParser {
                         default -> skip(p, f);
                     }
                 }
-                f.resources.add(new Resource(arn != null ? arn : lowerArn, accountId, type));
+                f.addResource(new Resource(arn != null ? arn : lowerArn, accountId, type));
             } else if (t == null) {
                 throw new MalformedEventException("input ends inside 'resources'");
             } else {

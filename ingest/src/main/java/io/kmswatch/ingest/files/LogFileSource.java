@@ -41,7 +41,10 @@ import org.slf4j.LoggerFactory;
  * once Kafka acknowledged every record and rejection read from it, so a crash mid-file re-reads
  * that file on restart: nothing is lost, and the repeats are dropped downstream by eventID.
  * Acknowledgements are tracked per file without flushing the producer between files, so replay
- * throughput stays close to raw produce; {@code readers} files can be read in parallel. With {@code follow} the directories are scanned again
+ * throughput stays close to raw produce; {@code readers} files can be read in parallel. With one reader
+ * (the default, whose records reach Kafka in exactly the order of the files), decoding and sending still
+ * run on two threads: the reader decodes (gunzip, parse) and hands the records over in order to a
+ * sender thread that publishes them, so both cores work on one ordered stream. With {@code follow} the directories are scanned again
  * every {@code pollInterval}; files modified in the last two seconds wait for the next scan, as they
  * may still be being written.
  */
@@ -100,6 +103,7 @@ public final class LogFileSource implements IngestSource {
         });
         Semaphore window = new Semaphore(config.readers() * 2);
         AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        OrderedSender sender = config.readers() == 1 ? new OrderedSender(failure) : null;
         try (ReplayProgress progress = ReplayProgress.create("replay", 0, config.progress())) {
             boolean first = true;
             while (!isStopped()) {
@@ -112,7 +116,11 @@ public final class LogFileSource implements IngestSource {
                     window.acquire();
                     readers.execute(() -> {
                         try {
-                            readFile(file, counts, progress);
+                            if (sender != null) {
+                                readFile(file, counts, progress, sender);
+                            } else {
+                                readFile(file, counts, progress);
+                            }
                         } catch (RuntimeException e) {
                             failure.compareAndSet(null, e);
                         } finally {
@@ -123,6 +131,9 @@ public final class LogFileSource implements IngestSource {
                 }
                 window.acquire(config.readers() * 2); // every file read
                 window.release(config.readers() * 2);
+                if (sender != null) {
+                    sender.drain(); // and every record read handed to the publisher
+                }
                 if (failure.get() != null) {
                     throw failure.get();
                 }
@@ -143,6 +154,9 @@ public final class LogFileSource implements IngestSource {
             Thread.currentThread().interrupt();
         } finally {
             readers.shutdownNow();
+            if (sender != null) {
+                sender.close();
+            }
         }
         return new IngestSummary(counts.get(0), counts.get(1), counts.get(2), metrics.produced() - produced0,
                 counts.get(3), metrics.filtered() - filtered0, 0, Duration.ofNanos(System.nanoTime() - started));
@@ -224,6 +238,199 @@ public final class LogFileSource implements IngestSource {
         counts.addAndGet(2, sink.records());
         counts.addAndGet(3, sink.rejected());
         progress.fileDone(sink.records());
+    }
+
+    /** {@link #readFile(Path, AtomicLongArray, ReplayProgress)} with the sends on the sender's thread, in order. */
+    private void readFile(Path file, AtomicLongArray counts, ReplayProgress progress, OrderedSender sender) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            size = -1;
+        }
+        long finalSize = size;
+        AckCounter counter = new AckCounter(() -> completed.add(new Done(file, finalSize)));
+        PublishingSink target = new PublishingSink(publisher, counter);
+        OrderedSender.Handing sink = sender.handing(target);
+        LogFiles.read(codec, file, sink);
+        // after the file's last record, on the sender's thread; never once a send failed (the file's records
+        // may not all have been sent, and finishing its reading would record it done)
+        sink.finish(() -> {
+            counter.readFinished();
+            counts.incrementAndGet(0);
+            counts.addAndGet(2, target.records());
+            counts.addAndGet(3, target.rejected());
+            progress.fileDone(target.records());
+        });
+    }
+
+    /**
+     * The sending half of the one-reader pipeline: a thread that publishes, in the order they were read, the
+     * records and rejections the reader hands over in chunks (a bounded queue, so the reader runs at most
+     * {@value #QUEUED_CHUNKS} chunks ahead). A send that throws (the publisher turned unhealthy) is kept as
+     * the source's failure; what follows it is dropped, not sent, and no file is finished after it.
+     */
+    static final class OrderedSender implements AutoCloseable {
+        private static final int CHUNK = 256;
+        private static final int QUEUED_CHUNKS = 16;
+        private static final Object[] STOP = new Object[0];
+
+        private final java.util.concurrent.BlockingQueue<Object[]> queue =
+                new java.util.concurrent.ArrayBlockingQueue<>(QUEUED_CHUNKS);
+        private final AtomicReference<RuntimeException> failure;
+        private final Thread thread;
+        /** Set by {@link #close()}: whatever is still queued then (a replay cut short) is dropped. */
+        private volatile boolean closed;
+
+        /** One handed-over record or rejection, and the sink of its file. */
+        private record Item(PublishingSink target, io.kmswatch.events.CloudTrailEvent event, String location,
+                            io.kmswatch.events.Rejected rejected) {
+        }
+
+        /** Runs on the sender's thread after what was handed before it, unless a send failed. */
+        private record FileEnd(Runnable action) {
+        }
+
+        /** Counts down once everything handed before it was dealt with, failed or not. */
+        private record Barrier(CountDownLatch latch) {
+        }
+
+        OrderedSender(AtomicReference<RuntimeException> failure) {
+            this.failure = failure;
+            this.thread = new Thread(this::loop, "kmswatch-files-sender");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** A codec sink for one file, on the reader's thread, that hands what it gets over to {@code target}. */
+        Handing handing(PublishingSink target) {
+            return new Handing(target);
+        }
+
+        /** Waits until everything handed over so far was sent (or dropped after a failure). */
+        void drain() throws InterruptedException {
+            CountDownLatch latch = new CountDownLatch(1);
+            put(new Object[] {new Barrier(latch)});
+            while (!latch.await(100, TimeUnit.MILLISECONDS)) {
+                if (!thread.isAlive()) {
+                    throw new IllegalStateException("the replay's sender thread ended");
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            if (!queue.offer(STOP)) {
+                thread.interrupt();
+            }
+        }
+
+        private void put(Object[] chunk) throws InterruptedException {
+            while (!queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
+                if (!thread.isAlive()) {
+                    throw new IllegalStateException("the replay's sender thread ended");
+                }
+            }
+        }
+
+        private void loop() {
+            try {
+                while (true) {
+                    Object[] chunk = queue.take();
+                    if (chunk == STOP) {
+                        return;
+                    }
+                    for (Object o : chunk) {
+                        if (o == null) {
+                            break;
+                        }
+                        deal(o);
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void deal(Object o) {
+            if (o instanceof Barrier b) {
+                b.latch().countDown();
+                return;
+            }
+            if (failure.get() != null || closed) {
+                return;
+            }
+            try {
+                if (o instanceof Item item) {
+                    if (item.event() != null) {
+                        item.target().record(item.event(), item.location());
+                    } else {
+                        item.target().rejected(item.rejected());
+                    }
+                } else if (o instanceof FileEnd end) {
+                    end.action().run();
+                }
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+            }
+        }
+
+        /** The reader's side: collects a file's output in chunks and queues them for the sender. */
+        final class Handing implements CloudTrailCodec.Sink {
+            private final PublishingSink target;
+            private Object[] chunk = new Object[CHUNK];
+            private int n;
+
+            Handing(PublishingSink target) {
+                this.target = target;
+            }
+
+            @Override
+            public void record(io.kmswatch.events.CloudTrailEvent event, String location) {
+                // derived here, where the event was just parsed and is in this core's cache (the sender would
+                // fetch its resources from the other core to find the key): the result is kept in the event
+                event.partitionKey();
+                add(new Item(target, event, location, null));
+            }
+
+            @Override
+            public void rejected(io.kmswatch.events.Rejected rejected) {
+                add(new Item(target, null, null, rejected));
+            }
+
+            /** Hands over the rest of the file and {@code action} to run after it. */
+            void finish(Runnable action) {
+                add(new FileEnd(action));
+                hand();
+            }
+
+            private void add(Object o) {
+                chunk[n++] = o;
+                if (n == CHUNK) {
+                    hand();
+                }
+            }
+
+            private void hand() {
+                if (n == 0) {
+                    return;
+                }
+                RuntimeException failed = failure.get();
+                if (failed != null) {
+                    throw failed; // stops reading this file: nothing more of it would be sent
+                }
+                Object[] full = chunk;
+                chunk = new Object[CHUNK];
+                n = 0;
+                try {
+                    put(full);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new io.kmswatch.ingest.IngestException("interrupted while handing records to the sender", e);
+                }
+            }
+        }
     }
 
     private Map<String, Long> checkpointOf(Path dir) {

@@ -126,6 +126,38 @@ class LogFileSourceIT {
     }
 
     @Test
+    void shouldSendEveryRecordInFileOrderWithOneReader(EmbeddedKafkaBroker kafka) {
+        String prefix = KafkaRecords.uniquePrefix();
+        // one partition: the topic's order is the order of the sends
+        IngestConfig config = new IngestConfig(prefix, null, null, 1, null,
+                KafkaRecords.kafka(kafka.bootstrapServers()), null);
+        List<String> expected = new ArrayList<>();
+        for (int f = 0; f < 4; f++) {
+            List<String> file = new ArrayList<>();
+            // more records than the reader hands the sender at once, with skipped ones among them
+            for (int i = 0; i < 700; i++) {
+                String id = "o-" + f + "-" + i;
+                if (i % 50 == 7) {
+                    file.add(ec2(id, T.plusSeconds(i)));
+                } else {
+                    file.add(kms(id, T.plusSeconds(i)));
+                    expected.add(id);
+                }
+            }
+            write(dir.resolve("ordered/f" + f + ".json.gz"), gzip(records(file)));
+        }
+
+        IngestSummary summary = IngestService.replay(config, Map.of(), List.of(dir.resolve("ordered")), false,
+                new SimpleMeterRegistry());
+
+        assertThat(KafkaRecords.readAll(kafka.bootstrapServers(), config.topics().kmsEvents().name()))
+                .extracting(r -> KafkaRecords.header(r, Topics.HEADER_EVENT_ID)).containsExactlyElementsOf(expected);
+        assertThat(summary.files()).isEqualTo(4);
+        assertThat(summary.records()).isEqualTo(2800);
+        assertThat(summary.produced()).isEqualTo(expected.size());
+    }
+
+    @Test
     void shouldSkipCompletedFilesWhenRunAgain(EmbeddedKafkaBroker kafka) {
         String prefix = KafkaRecords.uniquePrefix();
         IngestConfig config = new IngestConfig(prefix, null, null, 2, null,
