@@ -158,7 +158,7 @@ public class BenchCommand implements Callable<Integer> {
     }
 
     private void replay(Map<String, Object> figures, EmbeddedKafkaBroker broker, Path work) {
-        ReplayBenchmark bench = ReplayBenchmark.synthetic(work.resolve("replay"), quick ? 60 : 100, 1000);
+        ReplayBenchmark bench = ReplayBenchmark.synthetic(work.resolve("replay"), quick ? 150 : 200, 1000);
         if (readers != null) {
             bench.readers(readers);
         }
