@@ -115,7 +115,7 @@ public final class DetectionTopology {
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(DedupProcessor.STORE,
                 config.dedupRetention(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()).withCachingDisabled());
         // eventIDs grow with traffic: on disk. The inventory grows with keys: in memory, like the detections' state.
-        builder.addStateStore(WriteBehindStores.keyValue(Stores.inMemoryKeyValueStore(InventoryProcessor.STORE),
+        builder.addStateStore(WriteBehindStores.keyValue(Stores.persistentKeyValueStore(InventoryProcessor.STORE),
                 new JsonSerde<>(KeyFacts.class), InventoryProcessor.HOT_KEYS));
 
         KStream<String, CloudTrailEvent> input = builder.stream(topics.kmsEvents().name(),

@@ -35,7 +35,7 @@ public record RuleContext(DetectionsConfig config, RuleSettings settings, Stream
 
     /** Adds a persistent key-value store of JSON values; returns its name. */
     public <V> String keyValueStore(String name, Class<V> type) {
-        builder.addStateStore(WriteBehindStores.keyValue(Stores.inMemoryKeyValueStore(name), serde(type),
+        builder.addStateStore(WriteBehindStores.keyValue(Stores.persistentKeyValueStore(name), serde(type),
                 WriteBehindStores.DEFAULT_CAPACITY));
         return name;
     }
@@ -57,7 +57,7 @@ public record RuleContext(DetectionsConfig config, RuleSettings settings, Stream
 
     /** Adds a persistent window store of JSON values with the given retention and window size; returns its name. */
     public <V> String windowStore(String name, Duration retention, Duration window, Class<V> type) {
-        builder.addStateStore(WriteBehindStores.window(Stores.inMemoryWindowStore(name, retention, window, false),
+        builder.addStateStore(WriteBehindStores.window(Stores.persistentWindowStore(name, retention, window, false),
                 serde(type), WriteBehindStores.DEFAULT_CAPACITY));
         return name;
     }

@@ -27,6 +27,8 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
     public static final long MEMTABLE_BYTES = 16L * 1024 * 1024;
     /** One memtable's size before it is flushed to a file. */
     public static final long WRITE_BUFFER_BYTES = 8L * 1024 * 1024;
+    /** A memtable's allocation unit: what an idle store costs the memtable budget. */
+    public static final long ARENA_BLOCK_BYTES = 64L * 1024;
     private static final double HIGH_PRIORITY_RATIO = 0.1;
 
     private static final Cache CACHE;
@@ -47,7 +49,8 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
         table.setPinTopLevelIndexAndFilter(true);
         options.setWriteBufferManager(WRITE_BUFFERS);
         options.setWriteBufferSize(WRITE_BUFFER_BYTES);
-        options.setMaxWriteBufferNumber(2);
+        options.setArenaBlockSize(ARENA_BLOCK_BYTES);
+        options.setMaxWriteBufferNumber(3);
         options.setTableFormatConfig(table);
     }
 
