@@ -138,7 +138,7 @@ public final class DetectionTopology {
                 DedupProcessor.STORE);
         KStream<String, CloudTrailEvent> unique = allEvents
                 ? deduplicated.filter((k, e) -> DedupProcessor.isKmsOrS3(e), Named.as("kms-and-s3")) : deduplicated;
-        ProcessorSupplier<String, Object, String, KeyEvent> inventory = () -> new InventoryProcessor(metrics);
+        ProcessorSupplier<String, Object, String, KeyEvent> inventory = () -> new InventoryProcessor(metrics, config.deletedKeyRetention());
         KStream<String, KeyEvent> byKey;
         KStream<String, Detection> posture = null;
         if (seedFromInventory) {

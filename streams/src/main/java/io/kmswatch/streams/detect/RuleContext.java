@@ -49,6 +49,9 @@ public record RuleContext(DetectionsConfig config, RuleSettings settings, Stream
         if (type == byte[].class) {
             return (Serde<V>) Serdes.ByteArray();
         }
+        if (type == Sighting.class) {
+            return (Serde<V>) new Sighting.BinarySerde();
+        }
         if (type == WindowBucket.class) {
             return (Serde<V>) new WindowBucket.BinarySerde();
         }
