@@ -84,12 +84,12 @@ public final class CrossAccountKeyUseDetection implements DetectionRule {
             @Override
             public void process(Record<String, KeyEvent> record) {
                 CloudTrailEvent e = record.value().event();
+                newestMs = Math.max(newestMs, record.timestamp());
                 if (counts(e) && trustedCaller(e) && !ctx.config().isTrustedAccount(e.keyAccountId())) {
                     return; // not our key: external-key-encryption covers a trusted caller under a foreign key
                 }
                 if (counts(e) && trustedCaller(e)) {
                     String pair = e.keyArn() + "|" + e.callerAccountId();
-                    newestMs = Math.max(newestMs, record.timestamp());
                     Sighting seen = trustedSeen.get(pair);
                     if (seen != null && !seen.expired(newestMs, ttl)) {
                         Sighting now = seen.seenAt(record.timestamp(), step);
