@@ -114,7 +114,7 @@ public final class DetectionTopology {
         // insert and an eviction per event, so dedup reads and writes RocksDB (and its changelog) directly.
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(DedupProcessor.STORE,
                 config.dedupRetention(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()).withCachingDisabled());
-        // eventIDs grow with traffic: on disk. The inventory grows with keys: in memory, like the detections' state.
+        // eventIDs grow with traffic, the inventory with keys: both on disk (RocksDB), like the detections' state.
         builder.addStateStore(WriteBehindStores.keyValue(Stores.persistentKeyValueStore(InventoryProcessor.STORE),
                 new JsonSerde<>(KeyFacts.class), InventoryProcessor.HOT_KEYS));
 

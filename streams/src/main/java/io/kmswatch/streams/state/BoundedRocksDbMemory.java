@@ -10,8 +10,8 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.WriteBufferManager;
 
 /**
- * Bounds the native memory of every RocksDB store in the process (in practice the eventID dedup store, one
- * RocksDB instance per task and time segment) to {@link #TOTAL_BYTES}, as Kafka Streams' memory-management
+ * Bounds the native memory of every RocksDB store in the process (every detect store: about a dozen RocksDB
+ * instances per task, window stores one per time segment) to {@link #TOTAL_BYTES}, as Kafka Streams' memory-management
  * guide describes: one block cache shared by all instances, with index and filter blocks in it, and the
  * memtables charged to the same cache through one write-buffer manager.
  *
@@ -19,6 +19,11 @@ import org.rocksdb.WriteBufferManager;
  * memtables: a process holding 48 hours of eventIDs over many partitions grows by about 100 MB per instance,
  * outside the heap limit an operator sets. With this setter the total stays under the bound and RocksDB
  * flushes memtables and evicts blocks to keep it.
+ *
+ * <p>Memtables allocate {@link #ARENA_BLOCK_BYTES} at a time. RocksDB's default block is an eighth of the write
+ * buffer (1 MiB here), and each instance's memtable holds at least one: with ~50 instances the nearly empty ones
+ * alone were over {@link #MEMTABLE_BYTES}, so the write-buffer manager made every write switch and flush a
+ * memtable and the stream threads waited in {@code RocksDB.put}.
  */
 public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
     /** Block cache, index and filter blocks and memtables of all RocksDB stores of the process together. */
