@@ -114,8 +114,8 @@ public final class DetectionTopology {
         // insert and an eviction per event, so dedup reads and writes RocksDB (and its changelog) directly.
         builder.addStateStore(Stores.windowStoreBuilder(Stores.persistentWindowStore(DedupProcessor.STORE,
                 config.dedupRetention(), Duration.ofMillis(1), false), Serdes.String(), Serdes.Long()).withCachingDisabled());
-        // eventIDs grow with traffic: on disk. The inventory grows with keys: in memory, like the detections' state.
-        builder.addStateStore(WriteBehindStores.keyValue(Stores.inMemoryKeyValueStore(InventoryProcessor.STORE),
+        // eventIDs grow with traffic, the inventory with keys: both on disk (RocksDB), like the detections' state.
+        builder.addStateStore(WriteBehindStores.keyValue(Stores.persistentKeyValueStore(InventoryProcessor.STORE),
                 new JsonSerde<>(KeyFacts.class), InventoryProcessor.HOT_KEYS));
 
         KStream<String, CloudTrailEvent> input = builder.stream(topics.kmsEvents().name(),
@@ -138,7 +138,7 @@ public final class DetectionTopology {
                 DedupProcessor.STORE);
         KStream<String, CloudTrailEvent> unique = allEvents
                 ? deduplicated.filter((k, e) -> DedupProcessor.isKmsOrS3(e), Named.as("kms-and-s3")) : deduplicated;
-        ProcessorSupplier<String, Object, String, KeyEvent> inventory = () -> new InventoryProcessor(metrics);
+        ProcessorSupplier<String, Object, String, KeyEvent> inventory = () -> new InventoryProcessor(metrics, config.deletedKeyRetention());
         KStream<String, KeyEvent> byKey;
         KStream<String, Detection> posture = null;
         if (seedFromInventory) {

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  *   plannedRetirements: [{keyArn: "arn:aws:kms:…:key/…", until: "2026-12-31T00:00:00Z", reason: "migration"}]
  *   grace: 15m              # late delivery accepted by windowed detections
  *   dedupRetention: 48h     # eventIDs remembered; at least grace + the longest window
+ *   deletedKeyRetention: 30d   # a deleted key's facts stay in the key inventory this long after DeleteKey
  *   rules:
  *     decrypt-spike: {factor: 10, floor: 100, window: 5m, learningPeriod: 1h}
  *     key-disabled: {severity: critical}
@@ -46,13 +47,16 @@ import java.util.regex.Pattern;
  * @param plannedRetirements   announced key retirements
  * @param grace                how late an event may arrive and still count in its window
  * @param dedupRetention       how long eventIDs are remembered for deduplication
+ * @param deletedKeyRetention  how long the key inventory keeps a key after its deletion (event time of the
+ *                             DeleteKey, or of the snapshot that showed it deleted)
  * @param rules                per-detection settings keyed by detection id
  * @param sigma                users' own Sigma rules ({@link SigmaSettings})
  */
 public record DetectionsConfig(List<String> trustedAccounts, List<String> trustedPrincipals,
                                Map<String, String> trustedKeyTags, List<String> awsServiceAllowances,
                                List<PlannedRetirement> plannedRetirements, Duration grace,
-                               Duration dedupRetention, Map<String, RuleSettings> rules, SigmaSettings sigma) {
+                               Duration dedupRetention, Map<String, RuleSettings> rules, SigmaSettings sigma,
+                               Duration deletedKeyRetention) {
     /** Every detection id, as config keys and in {@code Detection.detection}. */
     public static final List<String> DETECTION_IDS = List.of("key-disabled", "key-deletion-scheduled",
             "key-deletion-pending", "key-destruction-chain", "key-rotation-disabled", "key-material-deleted",
@@ -62,6 +66,7 @@ public record DetectionsConfig(List<String> trustedAccounts, List<String> truste
 
     public static final Duration DEFAULT_GRACE = Duration.ofMinutes(15);
     public static final Duration DEFAULT_DEDUP_RETENTION = Duration.ofHours(48);
+    public static final Duration DEFAULT_DELETED_KEY_RETENTION = Duration.ofDays(30);
     /** Services that act for principals in every account: EBS, RDS, Secrets Manager, SSM, S3, Lambda… */
     public static final List<String> DEFAULT_SERVICE_ALLOWANCES = List.of("ec2.amazonaws.com", "ebs.amazonaws.com",
             "rds.amazonaws.com", "secretsmanager.amazonaws.com", "ssm.amazonaws.com", "s3.amazonaws.com",
@@ -107,11 +112,24 @@ public record DetectionsConfig(List<String> trustedAccounts, List<String> truste
         }
         rules = Map.copyOf(r);
         sigma = sigma == null ? SigmaSettings.none() : sigma;
+        deletedKeyRetention = deletedKeyRetention == null ? DEFAULT_DELETED_KEY_RETENTION : deletedKeyRetention;
+        if (deletedKeyRetention.isNegative() || deletedKeyRetention.isZero()) {
+            throw new IllegalArgumentException("detections.deletedKeyRetention must be positive, got " + deletedKeyRetention);
+        }
+    }
+
+    /** A config with the default {@code deletedKeyRetention}. */
+    public DetectionsConfig(List<String> trustedAccounts, List<String> trustedPrincipals,
+                            Map<String, String> trustedKeyTags, List<String> awsServiceAllowances,
+                            List<PlannedRetirement> plannedRetirements, Duration grace,
+                            Duration dedupRetention, Map<String, RuleSettings> rules, SigmaSettings sigma) {
+        this(trustedAccounts, trustedPrincipals, trustedKeyTags, awsServiceAllowances, plannedRetirements, grace,
+                dedupRetention, rules, sigma, null);
     }
 
     /** Everything at its default: nothing trusted, every detection on. */
     public static DetectionsConfig defaultConfig() {
-        return new DetectionsConfig(null, null, null, null, null, null, null, null, null);
+        return new DetectionsConfig(null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The settings of one detection, unset components taken from the detection's defaults. */
@@ -124,7 +142,7 @@ public record DetectionsConfig(List<String> trustedAccounts, List<String> truste
         Map<String, RuleSettings> r = new LinkedHashMap<>(rules);
         r.put(detectionId, settings);
         return new DetectionsConfig(trustedAccounts, trustedPrincipals, trustedKeyTags, awsServiceAllowances,
-                plannedRetirements, grace, dedupRetention, r, sigma);
+                plannedRetirements, grace, dedupRetention, r, sigma, deletedKeyRetention);
     }
 
     /** A copy with only the given detections enabled. */
@@ -139,33 +157,38 @@ public record DetectionsConfig(List<String> trustedAccounts, List<String> truste
 
     public DetectionsConfig withTrustedAccounts(List<String> accounts) {
         return new DetectionsConfig(accounts, trustedPrincipals, trustedKeyTags, awsServiceAllowances,
-                plannedRetirements, grace, dedupRetention, rules, sigma);
+                plannedRetirements, grace, dedupRetention, rules, sigma, deletedKeyRetention);
     }
 
     public DetectionsConfig withTrustedPrincipals(List<String> principals) {
         return new DetectionsConfig(trustedAccounts, principals, trustedKeyTags, awsServiceAllowances,
-                plannedRetirements, grace, dedupRetention, rules, sigma);
+                plannedRetirements, grace, dedupRetention, rules, sigma, deletedKeyRetention);
     }
 
     public DetectionsConfig withTrustedKeyTags(Map<String, String> tags) {
         return new DetectionsConfig(trustedAccounts, trustedPrincipals, tags, awsServiceAllowances,
-                plannedRetirements, grace, dedupRetention, rules, sigma);
+                plannedRetirements, grace, dedupRetention, rules, sigma, deletedKeyRetention);
     }
 
     public DetectionsConfig withPlannedRetirements(List<PlannedRetirement> planned) {
         return new DetectionsConfig(trustedAccounts, trustedPrincipals, trustedKeyTags, awsServiceAllowances,
-                planned, grace, dedupRetention, rules, sigma);
+                planned, grace, dedupRetention, rules, sigma, deletedKeyRetention);
     }
 
     public DetectionsConfig withGrace(Duration g) {
         return new DetectionsConfig(trustedAccounts, trustedPrincipals, trustedKeyTags, awsServiceAllowances,
-                plannedRetirements, g, dedupRetention, rules, sigma);
+                plannedRetirements, g, dedupRetention, rules, sigma, deletedKeyRetention);
     }
 
     /** A copy with other Sigma rule settings. */
     public DetectionsConfig withSigma(SigmaSettings s) {
         return new DetectionsConfig(trustedAccounts, trustedPrincipals, trustedKeyTags, awsServiceAllowances,
-                plannedRetirements, grace, dedupRetention, rules, s);
+                plannedRetirements, grace, dedupRetention, rules, s, deletedKeyRetention);
+    }
+
+    public DetectionsConfig withDeletedKeyRetention(Duration d) {
+        return new DetectionsConfig(trustedAccounts, trustedPrincipals, trustedKeyTags, awsServiceAllowances,
+                plannedRetirements, grace, dedupRetention, rules, sigma, d);
     }
 
     public boolean isTrustedAccount(String account) {

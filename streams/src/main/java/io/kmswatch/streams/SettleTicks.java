@@ -3,11 +3,10 @@ package io.kmswatch.streams;
 import io.kmswatch.events.CloudTrailEvent;
 import io.kmswatch.events.ControlRecords;
 import java.nio.ByteBuffer;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.common.header.Header;
@@ -131,11 +130,14 @@ final class SettleTicks {
      * Per-principal side: passes events on; collects ticks and, once every one of {@code inputPartitions}
      * upstream partitions sent its tick for a horizon, forwards one null-value record stamped with it. The
      * ticks seen are kept in memory: a task restarted in the middle of a settle does not settle (the next
-     * event or settle does).
+     * event or settle does). What it keeps is bounded: a completed horizon drops every earlier one still
+     * incomplete (each upstream task writes its ticks in order, so their missing ticks can no longer come),
+     * and at most {@value #MAX_PENDING} incomplete horizons are kept, the oldest dropped first.
      */
     static final class Gate implements Processor<String, CloudTrailEvent, String, CloudTrailEvent> {
+        static final int MAX_PENDING = 64;
         private final int inputPartitions;
-        private final Map<Long, Set<Integer>> seen = new HashMap<>();
+        private final TreeMap<Long, Set<Integer>> seen = new TreeMap<>();
         private ProcessorContext<String, CloudTrailEvent> context;
 
         Gate(int inputPartitions) {
@@ -161,9 +163,17 @@ final class SettleTicks {
             Set<Integer> got = seen.computeIfAbsent(horizon, h -> new HashSet<>());
             got.add(from);
             if (got.size() >= inputPartitions) {
-                seen.remove(horizon);
+                seen.headMap(horizon, true).clear();
                 context.forward(new Record<String, CloudTrailEvent>(KEY, null, horizon));
             }
+            while (seen.size() > MAX_PENDING) {
+                seen.pollFirstEntry();
+            }
+        }
+
+        /** Horizons with some but not all ticks in (for tests). */
+        int pending() {
+            return seen.size();
         }
 
         private static Long longHeader(Headers headers, String name) {

@@ -15,8 +15,12 @@ class SettleTicksTest {
     private static final long HORIZON = T0.plusSeconds(31L * 86400).toEpochMilli();
 
     private static Record<String, CloudTrailEvent> tickFrom(int partition) {
+        return tickFrom(partition, HORIZON);
+    }
+
+    private static Record<String, CloudTrailEvent> tickFrom(int partition, long horizon) {
         Record<String, CloudTrailEvent> r = new Record<>(SettleTicks.KEY, null, 0L);
-        r.headers().add(SettleTicks.HORIZON_HEADER, ByteBuffer.allocate(8).putLong(HORIZON).array());
+        r.headers().add(SettleTicks.HORIZON_HEADER, ByteBuffer.allocate(8).putLong(horizon).array());
         r.headers().add(SettleTicks.FROM_HEADER, ByteBuffer.allocate(4).putInt(partition).array());
         return r;
     }
@@ -38,6 +42,25 @@ class SettleTicksTest {
         assertThat(out).hasSize(2);
         assertThat(out.get(1).record().value()).isNull();
         assertThat(out.get(1).record().timestamp()).isEqualTo(HORIZON);
+    }
+
+    @Test
+    void shouldKeepABoundedNumberOfIncompleteSettles() {
+        SettleTicks.Gate gate = new SettleTicks.Gate(2);
+        MockProcessorContext<String, CloudTrailEvent> ctx = new MockProcessorContext<>();
+        gate.init(ctx);
+        // partition 1's ticks never come: each horizon stays incomplete
+        for (int i = 0; i < 1_000; i++) {
+            gate.process(tickFrom(0, HORIZON + i));
+        }
+        assertThat(gate.pending()).isEqualTo(SettleTicks.Gate.MAX_PENDING);
+        assertThat(ctx.forwarded()).isEmpty();
+        // a later horizon that completes drops every earlier incomplete one
+        gate.process(tickFrom(0, HORIZON + 5_000));
+        gate.process(tickFrom(1, HORIZON + 5_000));
+        assertThat(ctx.forwarded()).singleElement()
+                .satisfies(f -> assertThat(f.record().timestamp()).isEqualTo(HORIZON + 5_000));
+        assertThat(gate.pending()).isZero();
     }
 
     @Test

@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import io.kmswatch.streams.state.StoreSweeper;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -26,7 +28,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * account; list your own accounts in {@code trustedAccounts}). A trusted caller using a key of an
  * untrusted owner is not this rule's business: that is our data going under someone else's key, which
  * {@code external-key-encryption} reports. AWS itself (service events, AWSService identities) has no
- * account to blame.
+ * account to blame. A trusted pair is remembered {@code forgetAfter} (default 90 days) after its last use: a
+ * partner back after longer gets the first-use notice again, and a sweep deletes forgotten pairs.
  */
 public final class CrossAccountKeyUseDetection implements DetectionRule {
     public static final String ID = "cross-account-key-use";
@@ -41,7 +44,8 @@ public final class CrossAccountKeyUseDetection implements DetectionRule {
     @Override
     public RuleSettings defaults() {
         return RuleSettings.unset().withEnabled(true).withSeverity(Severity.HIGH).withThreshold(1)
-                .withWindow(Duration.ofDays(1)).withLearningPeriod(Duration.ofDays(1));
+                .withWindow(Duration.ofDays(1)).withLearningPeriod(Duration.ofDays(1))
+                .withForgetAfter(Duration.ofDays(90));
     }
 
     static boolean counts(CloudTrailEvent e) {
@@ -57,27 +61,43 @@ public final class CrossAccountKeyUseDetection implements DetectionRule {
     public KStream<String, Detection> detect(KStream<String, KeyEvent> events, RuleContext ctx) {
         Duration window = ctx.settings().window();
         ctx.windowStore(STORE, CountingProcessor.retention(window, ctx.grace(), 0), window, WindowBucket.class);
-        ctx.keyValueStore(SEEN, Long.class);
+        ctx.keyValueStore(SEEN, Sighting.class);
+        long ttl = ctx.settings().forgetAfter().toMillis();
+        long step = Sighting.refreshStep(ttl);
         return events.process(() -> new CountingProcessor(ID, STORE, window, ctx.grace(), ctx.metrics()) {
-            private KeyValueStore<String, Long> trustedSeen;
+            private KeyValueStore<String, Sighting> trustedSeen;
+            private long newestMs = Long.MIN_VALUE;
 
             @Override
             public void init(org.apache.kafka.streams.processor.api.ProcessorContext<String, Detection> c) {
                 super.init(c);
                 trustedSeen = c.getStateStore(SEEN);
+                StoreSweeper<Sighting> sweeper = new StoreSweeper<>(trustedSeen,
+                        (k, v, now) -> v.expired(now, ttl) ? null : v, NoveltyProcessor.SWEEP_SLICE);
+                c.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, t -> {
+                    if (newestMs != Long.MIN_VALUE) {
+                        sweeper.sweep(newestMs);
+                    }
+                });
             }
 
             @Override
             public void process(Record<String, KeyEvent> record) {
                 CloudTrailEvent e = record.value().event();
+                newestMs = Math.max(newestMs, record.timestamp());
                 if (counts(e) && trustedCaller(e) && !ctx.config().isTrustedAccount(e.keyAccountId())) {
                     return; // not our key: external-key-encryption covers a trusted caller under a foreign key
                 }
                 if (counts(e) && trustedCaller(e)) {
                     String pair = e.keyArn() + "|" + e.callerAccountId();
-                    Long seen = trustedSeen.get(pair);
-                    if (seen == null) {
-                        trustedSeen.put(pair, record.timestamp());
+                    Sighting seen = trustedSeen.get(pair);
+                    if (seen != null && !seen.expired(newestMs, ttl)) {
+                        Sighting now = seen.seenAt(record.timestamp(), step);
+                        if (now != seen) {
+                            trustedSeen.put(pair, now);
+                        }
+                    } else {
+                        trustedSeen.put(pair, Sighting.at(record.timestamp()));
                         KeyFacts key = record.value().key();
                         if (key == null || key.firstSeen() == null || key.firstSeen()
                                 .plus(ctx.settings().learningPeriod()).isAfter(e.eventTime())) {

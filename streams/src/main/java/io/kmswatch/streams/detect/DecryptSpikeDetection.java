@@ -28,7 +28,8 @@ public final class DecryptSpikeDetection implements DetectionRule {
     @Override
     public RuleSettings defaults() {
         return RuleSettings.unset().withEnabled(true).withSeverity(Severity.HIGH).withWindow(Duration.ofMinutes(5))
-                .withFactor(10).withFloor(100).withLearningPeriod(Duration.ofHours(1));
+                .withFactor(10).withFloor(100).withLearningPeriod(Duration.ofHours(1))
+                .withForgetAfter(Duration.ofDays(30));
     }
 
     @Override
@@ -41,7 +42,7 @@ public final class DecryptSpikeDetection implements DetectionRule {
             int history = DecryptSpikeProcessor.gapWindows(window, ctx.grace())
                     + DecryptSpikeProcessor.learningWindows(window, ctx.settings().learningPeriod());
             ctx.windowStore(store, CountingProcessor.retention(window, ctx.grace(), history), window, WindowBucket.class);
-            ctx.keyValueStore(firstSeen, Long.class);
+            ctx.keyValueStore(firstSeen, Sighting.class);
             KStream<String, Detection> s = events.process(
                     () -> new DecryptSpikeProcessor(ctx, store, firstSeen, perPrincipal),
                     Named.as(ID + (perPrincipal ? "-key-principal" : "-key")), store, firstSeen);

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import io.kmswatch.streams.state.StoreSweeper;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
@@ -25,6 +27,10 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * so the baseline, and with it every firing, is the same whatever order the events arrived in within
  * the grace. Missing windows count as zero (a median, unlike a mean, is not dragged up by an earlier
  * spike). An entity is judged only once its first event is older than the whole baseline range.
+ *
+ * <p>The first sighting of an entity lives {@code forgetAfter} (default 30 days) after its last decrypt: an
+ * entity idle that long learns again when it comes back, and a sweep (a slice of the store each minute of
+ * event time) deletes forgotten entities. The window counts live as long as the window store's retention.
  */
 final class DecryptSpikeProcessor extends CountingProcessor {
     /** AWS KMS request price: $0.03 per 10,000 requests. */
@@ -35,7 +41,12 @@ final class DecryptSpikeProcessor extends CountingProcessor {
     private final boolean perPrincipal;
     private final int gap;
     private final int learning;
-    private KeyValueStore<String, Long> firstSeen;
+    private final long ttlMs;
+    private final long stepMs;
+    private KeyValueStore<String, Sighting> firstSeen;
+    private StoreSweeper<Sighting> sweeper;
+    /** The newest event time seen here (the sweep's now). */
+    private long newestMs = Long.MIN_VALUE;
     /**
      * Learned baselines by entity and window start. A learned baseline never changes (its windows are
      * closed and an entity stays learned), so it is computed once instead of on every event.
@@ -54,6 +65,8 @@ final class DecryptSpikeProcessor extends CountingProcessor {
         this.perPrincipal = perPrincipal;
         this.gap = gapWindows(ctx.settings().window(), ctx.grace());
         this.learning = learningWindows(ctx.settings().window(), ctx.settings().learningPeriod());
+        this.ttlMs = ctx.settings().forgetAfter().toMillis();
+        this.stepMs = Sighting.refreshStep(ttlMs);
     }
 
     static int gapWindows(Duration window, Duration grace) {
@@ -68,6 +81,19 @@ final class DecryptSpikeProcessor extends CountingProcessor {
     public void init(ProcessorContext<String, Detection> c) {
         super.init(c);
         firstSeen = c.getStateStore(firstSeenStore);
+        sweeper = new StoreSweeper<>(firstSeen, (k, v, now) -> v.expired(now, ttlMs) ? null : v,
+                NoveltyProcessor.SWEEP_SLICE);
+        c.schedule(Duration.ofMinutes(1), PunctuationType.STREAM_TIME, t -> {
+            if (newestMs != Long.MIN_VALUE) {
+                sweeper.sweep(newestMs);
+            }
+        });
+    }
+
+    /** When the entity was first seen, or null (never, or forgotten). */
+    private Long since(String entity) {
+        Sighting s = firstSeen.get(entity);
+        return s == null || s.expired(newestMs, ttlMs) ? null : s.firstMs();
     }
 
     @Override
@@ -83,9 +109,14 @@ final class DecryptSpikeProcessor extends CountingProcessor {
         }
         String entity = perPrincipal ? e.keyArn() + "|" + e.principal() : e.keyArn();
         long t = e.eventTime().toEpochMilli();
-        Long seen = firstSeen.get(entity);
-        if (seen == null || t < seen) {
-            firstSeen.put(entity, t);
+        newestMs = Math.max(newestMs, t);
+        Sighting before = firstSeen.get(entity);
+        if (before != null && before.expired(newestMs, ttlMs)) {
+            before = null;
+        }
+        Sighting after = before == null ? Sighting.at(t) : before.seenAt(t, stepMs);
+        if (after != before) {
+            firstSeen.put(entity, after);
         }
         return entity;
     }
@@ -106,7 +137,7 @@ final class DecryptSpikeProcessor extends CountingProcessor {
     private long computeBaseline(String entity, long windowStart) {
         long from = windowStart - (long) (gap + learning) * sizeMs;
         long to = windowStart - (long) (gap + 1) * sizeMs;
-        Long seen = firstSeen.get(entity);
+        Long seen = since(entity);
         if (seen == null || seen > from) {
             return -1;
         }

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import io.kmswatch.streams.state.StoreSweeper;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -23,7 +25,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li>DeleteKey escalates the latest unresolved chain scheduled before it (tier 1, critical).</li>
  * </ul>
  * Steps are kept for window + grace (older steps cannot pair with events still accepted); fired chains
- * for 31 days, the longest deletion window plus a day, so DeleteKey finds them.
+ * for 31 days, the longest deletion window plus a day, so DeleteKey finds them. A key with nothing left is
+ * deleted from the store: on its next lifecycle call, or by a sweep (a slice of the store each hour of stream
+ * time) when no call comes.
  */
 final class KeyDestructionChainProcessor implements Processor<String, KeyEvent, String, Detection> {
     /** One DisableKey, ScheduleKeyDeletion or closing call. */
@@ -60,6 +64,31 @@ final class KeyDestructionChainProcessor implements Processor<String, KeyEvent, 
     public void init(ProcessorContext<String, Detection> c) {
         this.context = c;
         this.store = c.getStateStore(storeName);
+        StoreSweeper<Chains> sweeper = new StoreSweeper<>(store, (k, chains, now) -> pruned(chains, now),
+                NoveltyProcessor.SWEEP_SLICE);
+        c.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, sweeper::sweep);
+    }
+
+    /** {@code c} without what is too old at stream time {@code now}: the same instance when nothing is, null when nothing is left. */
+    private Chains pruned(Chains c, long now) {
+        long horizon = now - keepMs;
+        long firedHorizon = now - FIRED_RETENTION_MS;
+        boolean stale = c.disables().stream().anyMatch(s -> s.t() < horizon)
+                || c.schedules().stream().anyMatch(s -> s.t() < horizon)
+                || c.closes().stream().anyMatch(s -> s.t() < horizon)
+                || c.fired().stream().anyMatch(f -> f.schedule().t() < firedHorizon);
+        if (!stale) {
+            return c.disables().isEmpty() && c.schedules().isEmpty() && c.closes().isEmpty() && c.fired().isEmpty()
+                    ? null : c;
+        }
+        Chains p = new Chains(new ArrayList<>(c.disables()), new ArrayList<>(c.schedules()),
+                new ArrayList<>(c.closes()), new ArrayList<>(c.fired()));
+        p.disables().removeIf(s -> s.t() < horizon);
+        p.schedules().removeIf(s -> s.t() < horizon);
+        p.closes().removeIf(s -> s.t() < horizon);
+        p.fired().removeIf(f -> f.schedule().t() < firedHorizon);
+        return p.disables().isEmpty() && p.schedules().isEmpty() && p.closes().isEmpty() && p.fired().isEmpty()
+                ? null : p;
     }
 
     @Override
@@ -76,9 +105,9 @@ final class KeyDestructionChainProcessor implements Processor<String, KeyEvent, 
             }
         }
         Step step = new Step(e.eventTime().toEpochMilli(), e.eventId(), e.principal());
-        Chains c = store.get(key);
-        c = c == null ? Chains.empty() : new Chains(new ArrayList<>(c.disables()), new ArrayList<>(c.schedules()),
-                new ArrayList<>(c.closes()), new ArrayList<>(c.fired()));
+        Chains stored = store.get(key);
+        Chains c = stored == null ? Chains.empty() : new Chains(new ArrayList<>(stored.disables()),
+                new ArrayList<>(stored.schedules()), new ArrayList<>(stored.closes()), new ArrayList<>(stored.fired()));
         switch (e.operation()) {
             case DISABLE_KEY -> c.disables().add(step);
             case SCHEDULE_KEY_DELETION -> c.schedules().add(step);
@@ -90,12 +119,14 @@ final class KeyDestructionChainProcessor implements Processor<String, KeyEvent, 
         }
         formChains(key, c, e, record.timestamp());
         resolveChains(key, c, e, record.timestamp());
-        long horizon = context.currentStreamTimeMs() - keepMs;
-        c.disables().removeIf(s -> s.t() < horizon);
-        c.schedules().removeIf(s -> s.t() < horizon);
-        c.closes().removeIf(s -> s.t() < horizon);
-        c.fired().removeIf(f -> f.schedule().t() < context.currentStreamTimeMs() - FIRED_RETENTION_MS);
-        store.put(key, c);
+        Chains kept = pruned(c, context.currentStreamTimeMs());
+        if (kept == null) {
+            if (stored != null) {
+                store.delete(key); // nothing left to pair or escalate: no empty entry per key forever
+            }
+        } else {
+            store.put(key, kept);
+        }
     }
 
     private void formChains(String key, Chains c, CloudTrailEvent e, long ts) {

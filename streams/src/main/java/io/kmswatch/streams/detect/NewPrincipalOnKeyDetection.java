@@ -29,7 +29,8 @@ public final class NewPrincipalOnKeyDetection implements DetectionRule {
 
     @Override
     public RuleSettings defaults() {
-        return RuleSettings.unset().withEnabled(true).withSeverity(Severity.MEDIUM).withLearningPeriod(Duration.ofDays(1));
+        return RuleSettings.unset().withEnabled(true).withSeverity(Severity.MEDIUM).withLearningPeriod(Duration.ofDays(1))
+                .withForgetAfter(Duration.ofDays(90));
     }
 
     @Override
@@ -37,7 +38,8 @@ public final class NewPrincipalOnKeyDetection implements DetectionRule {
         String[] stores = NoveltyProcessor.stores(ctx, STORE);
         long learning = ctx.settings().learningPeriod().toMillis();
         long grace = ctx.grace().toMillis();
-        return events.process(() -> new NoveltyProcessor(STORE, learning, grace) {
+        long ttl = ctx.settings().forgetAfter().toMillis();
+        return events.process(() -> new NoveltyProcessor(STORE, learning, grace, ttl) {
             @Override
             protected String owner(KeyEvent ke) {
                 CloudTrailEvent e = ke.event();

@@ -44,7 +44,8 @@ public final class NewSourceIpDetection implements DetectionRule {
 
     @Override
     public RuleSettings defaults() {
-        return RuleSettings.unset().withEnabled(true).withSeverity(Severity.LOW).withLearningPeriod(Duration.ofDays(1));
+        return RuleSettings.unset().withEnabled(true).withSeverity(Severity.LOW).withLearningPeriod(Duration.ofDays(1))
+                .withForgetAfter(Duration.ofDays(90));
     }
 
     @Override
@@ -52,7 +53,8 @@ public final class NewSourceIpDetection implements DetectionRule {
         String[] stores = NoveltyProcessor.stores(ctx, STORE);
         long learning = ctx.settings().learningPeriod().toMillis();
         long grace = ctx.grace().toMillis();
-        return events.process(() -> new NoveltyProcessor(STORE, learning, grace) {
+        long ttl = ctx.settings().forgetAfter().toMillis();
+        return events.process(() -> new NoveltyProcessor(STORE, learning, grace, ttl) {
             @Override
             protected String owner(KeyEvent ke) {
                 return wants(ke.event()) ? ke.event().principal() : null;

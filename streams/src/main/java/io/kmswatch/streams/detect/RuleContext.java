@@ -15,11 +15,19 @@ import org.apache.kafka.streams.state.Stores;
  * What a rule gets while it adds itself to the topology: the config, its merged settings, the
  * builder (for its state stores) and the metrics.
  *
- * <p>Detection stores are in memory, backed by their changelogs: their size is bounded by keys,
- * principals and windows, not by traffic, and a RocksDB store costs a flush on every commit (dozens
- * of stores × ten commits a second under exactly-once). They keep their hot values as objects and write
- * each changed value down once per commit ({@link WriteBehindStores}): processors forward firings
- * themselves, so nothing waits for the write, and the changelog gets one record per changed key per commit.
+ * <p>Detection stores are RocksDB stores backed by their changelogs, so the heap does not grow with keys,
+ * principals and pairs: their native memory is bounded for the whole process by
+ * {@link io.kmswatch.streams.state.BoundedRocksDbMemory} (one shared block cache, memtables charged to it).
+ * In front of each store instance is a write-behind object cache ({@link WriteBehindStores}) of at most
+ * {@link WriteBehindStores#DEFAULT_CAPACITY} values: processors read and write objects, each changed value is
+ * written down once per commit, and the changelog gets one record per changed key per commit.
+ *
+ * <p>A store must not grow forever. Windows leave with the window store's retention; what a rule learns
+ * about a key, a principal or a pair (first sightings, {@link Sighting}) lives
+ * {@link RuleSettings#forgetAfter()} after it was last seen, is read as absent once expired, and is
+ * deleted by a {@link io.kmswatch.streams.state.StoreSweeper} a slice at a time from a stream-time
+ * punctuator. The top-level README's table "What state detect keeps" lists every store, its lifetime and
+ * its bound.
  *
  * @param config   never null
  * @param settings the rule's settings, defaults applied; never null
@@ -33,9 +41,9 @@ public record RuleContext(DetectionsConfig config, RuleSettings settings, Stream
         return config.grace();
     }
 
-    /** Adds a persistent key-value store of JSON values; returns its name. */
+    /** Adds a persistent (RocksDB) key-value store of {@code type} values (see {@link #serde}); returns its name. */
     public <V> String keyValueStore(String name, Class<V> type) {
-        builder.addStateStore(WriteBehindStores.keyValue(Stores.inMemoryKeyValueStore(name), serde(type),
+        builder.addStateStore(WriteBehindStores.keyValue(Stores.persistentKeyValueStore(name), serde(type),
                 WriteBehindStores.DEFAULT_CAPACITY));
         return name;
     }
@@ -49,15 +57,22 @@ public record RuleContext(DetectionsConfig config, RuleSettings settings, Stream
         if (type == byte[].class) {
             return (Serde<V>) Serdes.ByteArray();
         }
+        if (type == Sighting.class) {
+            return (Serde<V>) new Sighting.BinarySerde();
+        }
         if (type == WindowBucket.class) {
             return (Serde<V>) new WindowBucket.BinarySerde();
         }
         return new JsonSerde<>(type);
     }
 
-    /** Adds a persistent window store of JSON values with the given retention and window size; returns its name. */
+    /**
+     * Adds a persistent (RocksDB, segmented by time) window store of {@code type} values with the given retention
+     * and window size; returns its name. Windows must start at multiples of the window size (see
+     * {@link io.kmswatch.streams.state.WriteBehindWindowStore}).
+     */
     public <V> String windowStore(String name, Duration retention, Duration window, Class<V> type) {
-        builder.addStateStore(WriteBehindStores.window(Stores.inMemoryWindowStore(name, retention, window, false),
+        builder.addStateStore(WriteBehindStores.window(Stores.persistentWindowStore(name, retention, window, false),
                 serde(type), WriteBehindStores.DEFAULT_CAPACITY));
         return name;
     }

@@ -10,8 +10,8 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.WriteBufferManager;
 
 /**
- * Bounds the native memory of every RocksDB store in the process (in practice the eventID dedup store, one
- * RocksDB instance per task and time segment) to {@link #TOTAL_BYTES}, as Kafka Streams' memory-management
+ * Bounds the native memory of every RocksDB store in the process (every detect store: about a dozen RocksDB
+ * instances per task, window stores one per time segment) to {@link #TOTAL_BYTES}, as Kafka Streams' memory-management
  * guide describes: one block cache shared by all instances, with index and filter blocks in it, and the
  * memtables charged to the same cache through one write-buffer manager.
  *
@@ -19,6 +19,11 @@ import org.rocksdb.WriteBufferManager;
  * memtables: a process holding 48 hours of eventIDs over many partitions grows by about 100 MB per instance,
  * outside the heap limit an operator sets. With this setter the total stays under the bound and RocksDB
  * flushes memtables and evicts blocks to keep it.
+ *
+ * <p>Memtables allocate {@link #ARENA_BLOCK_BYTES} at a time. RocksDB's default block is an eighth of the write
+ * buffer (1 MiB here), and each instance's memtable holds at least one: with ~50 instances the nearly empty ones
+ * alone were over {@link #MEMTABLE_BYTES}, so the write-buffer manager made every write switch and flush a
+ * memtable and the stream threads waited in {@code RocksDB.put}.
  */
 public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
     /** Block cache, index and filter blocks and memtables of all RocksDB stores of the process together. */
@@ -27,6 +32,8 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
     public static final long MEMTABLE_BYTES = 16L * 1024 * 1024;
     /** One memtable's size before it is flushed to a file. */
     public static final long WRITE_BUFFER_BYTES = 8L * 1024 * 1024;
+    /** A memtable's allocation unit: what an idle store costs the memtable budget. */
+    public static final long ARENA_BLOCK_BYTES = 64L * 1024;
     private static final double HIGH_PRIORITY_RATIO = 0.1;
 
     private static final Cache CACHE;
@@ -47,7 +54,8 @@ public final class BoundedRocksDbMemory implements RocksDBConfigSetter {
         table.setPinTopLevelIndexAndFilter(true);
         options.setWriteBufferManager(WRITE_BUFFERS);
         options.setWriteBufferSize(WRITE_BUFFER_BYTES);
-        options.setMaxWriteBufferNumber(2);
+        options.setArenaBlockSize(ARENA_BLOCK_BYTES);
+        options.setMaxWriteBufferNumber(3);
         options.setTableFormatConfig(table);
     }
 

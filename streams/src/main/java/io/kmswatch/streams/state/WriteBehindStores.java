@@ -52,7 +52,8 @@ public final class WriteBehindStores {
         return new WindowStoreBuilder<>(supplier, Serdes.String(), valueSerde, Time.SYSTEM) {
             @Override
             public WindowStore<String, V> build() {
-                return new WriteBehindWindowStore<>(super.build(), supplier.retentionPeriod(), capacity);
+                return new WriteBehindWindowStore<>(super.build(), supplier.retentionPeriod(), supplier.windowSize(),
+                        capacity);
             }
         };
     }

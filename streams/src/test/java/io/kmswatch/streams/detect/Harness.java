@@ -101,6 +101,11 @@ final class Harness implements AutoCloseable {
         return this;
     }
 
+    /** A state store of the topology, as processors see it (for tests of what state lives how long). */
+    <V> org.apache.kafka.streams.state.KeyValueStore<String, V> store(String name) {
+        return driver.getKeyValueStore(name);
+    }
+
     /** Every detection written so far (and consumed from the output). */
     List<Detection> detections() {
         return output.readValuesToList();

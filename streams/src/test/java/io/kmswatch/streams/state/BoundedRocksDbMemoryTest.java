@@ -24,7 +24,8 @@ class BoundedRocksDbMemoryTest {
             setter.setConfig("a", a, Map.of());
             setter.setConfig("b", b, Map.of());
             assertThat(a.writeBufferSize()).isEqualTo(BoundedRocksDbMemory.WRITE_BUFFER_BYTES);
-            assertThat(a.maxWriteBufferNumber()).isEqualTo(2);
+            assertThat(a.maxWriteBufferNumber()).isEqualTo(3);
+            assertThat(a.arenaBlockSize()).isEqualTo(BoundedRocksDbMemory.ARENA_BLOCK_BYTES);
             assertThat(((BlockBasedTableConfig) a.tableFormatConfig()).cacheIndexAndFilterBlocks()).isTrue();
 
             // two instances, as a task's segments are, writing more than the memtable budget between them
@@ -49,6 +50,44 @@ class BoundedRocksDbMemoryTest {
             }
             setter.close("a", a);
             setter.close("b", b);
+        }
+    }
+
+    @Test
+    void manyStoresWithLittleInThemStayInTheirMemtablesInsteadOfFlushingOnEveryWrite(@TempDir Path dir) throws Exception {
+        // A detect process opens dozens of instances (a dozen stores per task, window stores in segments). Each
+        // memtable reserves an arena block from the shared budget; at 1 MiB a block (the default for an 8 MiB
+        // write buffer) 40 instances alone exceeded the 16 MiB budget and every write flushed a memtable.
+        BoundedRocksDbMemory setter = new BoundedRocksDbMemory();
+        int n = 40;
+        java.util.List<Options> options = new java.util.ArrayList<>();
+        java.util.List<RocksDB> dbs = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                Options o = new Options().setCreateIfMissing(true);
+                o.setTableFormatConfig(new BlockBasedTableConfig());
+                setter.setConfig("s" + i, o, Map.of());
+                options.add(o);
+                dbs.add(RocksDB.open(o, dir.resolve("s" + i).toString()));
+            }
+            byte[] value = new byte[200];
+            for (int round = 0; round < 20; round++) {
+                for (int i = 0; i < n; i++) {
+                    dbs.get(i).put(("key-" + round).getBytes(StandardCharsets.UTF_8), value);
+                }
+            }
+            long inFiles = 0;
+            for (RocksDB db : dbs) {
+                inFiles += Long.parseLong(db.getProperty("rocksdb.total-sst-files-size"));
+                assertThat(db.get("key-19".getBytes(StandardCharsets.UTF_8))).hasSize(200);
+            }
+            assertThat(inFiles).as("bytes flushed to files while 160 KB were written to 40 stores").isZero();
+        } finally {
+            dbs.forEach(RocksDB::close);
+            for (int i = 0; i < options.size(); i++) {
+                setter.close("s" + i, options.get(i));
+                options.get(i).close();
+            }
         }
     }
 }

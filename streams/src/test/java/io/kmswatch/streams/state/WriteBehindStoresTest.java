@@ -22,6 +22,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,16 @@ class WriteBehindStoresTest {
                     case "wput" -> windows.put(p[1], Long.parseLong(p[3]), Long.parseLong(p[2]));
                     case "wget" -> ctx.forward(r.withKey(p[1])
                             .withValue(String.valueOf(windows.fetch(p[1], Long.parseLong(p[2])))));
+                    case "wrange" -> {
+                        StringBuilder sb = new StringBuilder();
+                        try (WindowStoreIterator<Long> it = windows.fetch(p[1], Long.parseLong(p[2]), Long.parseLong(p[3]))) {
+                            while (it.hasNext()) {
+                                KeyValue<Long, Long> kv = it.next();
+                                sb.append(sb.length() == 0 ? "" : ",").append(kv.key).append('=').append(kv.value);
+                            }
+                        }
+                        ctx.forward(r.withKey(p[1]).withValue(sb.toString()));
+                    }
                     default -> throw new IllegalArgumentException(cmd);
                 }
             }
@@ -132,6 +143,14 @@ class WriteBehindStoresTest {
         assertThat(out.readValuesToList()).containsExactly("1", "2", "5");
         assertThat(driver.<String, Long>getKeyValueStore("kv").get("a")).isEqualTo(1L);
         assertThat(changelog("kv")).extracting(kv -> kv.key).containsExactlyInAnyOrder("a", "b", "c", "d", "e");
+    }
+
+    @Test
+    void shouldReadOneKeysTimeRangeWithItsUncommittedWindowsOverTheCommittedOnes() {
+        in.pipeInput("x", "wput:k:0:1 wput:k:1000:2"); // committed: in the store beneath
+        in.pipeInput("x", "wput:k:1000:20 wput:k:2000:3 wput:j:1000:99 wrange:k:0:2500 wrange:k:500:2000 wrange:j:0:0");
+        assertThat(out.readValuesToList()).containsExactly("0=1,1000=20,2000=3", "1000=20,2000=3", "");
+        assertThat(driver.<String, Long>getWindowStore("windows").fetch("k", 1000L)).isEqualTo(20L);
     }
 
     @Test
