@@ -18,7 +18,6 @@ import io.kmswatch.events.internal.RecordParser;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -248,6 +247,12 @@ final class TrailRecordWriter {
         return s == null || s.length() <= max ? s : s.substring(0, max);
     }
 
+    /** The text of the last second an event was stamped with: most records of a busy second share it. */
+    private static volatile EventTime lastEventTime;
+
+    private record EventTime(long second, String text) {
+    }
+
     /** One record being written: the generator, its bytes, and the fields the model will hold. */
     private static final class Out implements AutoCloseable {
         final ByteArrayBuilder bytes = new ByteArrayBuilder(1024);
@@ -264,10 +269,15 @@ final class TrailRecordWriter {
         }
 
         void eventTime(Instant t) throws IOException {
-            Instant second = t.truncatedTo(ChronoUnit.SECONDS);
-            f.eventTimeText = second.toString();
-            f.eventTime = second;
-            g.writeStringField("eventTime", f.eventTimeText);
+            long second = t.getEpochSecond();
+            EventTime last = lastEventTime;
+            if (last == null || last.second != second) {
+                last = new EventTime(second, Instant.ofEpochSecond(second).toString());
+                lastEventTime = last;
+            }
+            f.eventTimeText = last.text;
+            f.eventTime = Instant.ofEpochSecond(second);
+            g.writeStringField("eventTime", last.text);
         }
 
         /** Writes a member whose value is a sub-object and returns its span (null when it is not an object). */
@@ -279,8 +289,46 @@ final class TrailRecordWriter {
             }
             // the value starts after the ':' the generator writes before it (no pretty printer: nothing else)
             int start = position() + 1;
-            TREES.writeValue(g, node);
+            node(node);
             return node.isObject() ? new int[] {start, position()} : null;
+        }
+
+        /**
+         * Writes a tree as {@code ObjectMapper} would, without a serializer provider per call: objects, arrays,
+         * strings, booleans, nulls and integers directly; any other node (floating point, binary, POJO) through
+         * the mapper.
+         */
+        private void node(JsonNode n) throws IOException {
+            switch (n.getNodeType()) {
+                case OBJECT -> {
+                    g.writeStartObject();
+                    for (var it = n.fields(); it.hasNext(); ) {
+                        var e = it.next();
+                        g.writeFieldName(e.getKey());
+                        node(e.getValue());
+                    }
+                    g.writeEndObject();
+                }
+                case ARRAY -> {
+                    g.writeStartArray();
+                    for (JsonNode v : n) {
+                        node(v);
+                    }
+                    g.writeEndArray();
+                }
+                case STRING -> g.writeString(n.textValue());
+                case BOOLEAN -> g.writeBoolean(n.booleanValue());
+                case NULL -> g.writeNull();
+                default -> {
+                    if (n.isInt()) {
+                        g.writeNumber(n.intValue());
+                    } else if (n.isLong()) {
+                        g.writeNumber(n.longValue());
+                    } else {
+                        TREES.writeValue(g, n);
+                    }
+                }
+            }
         }
 
         void resources(List<KmsKey> keys) throws IOException {
