@@ -24,11 +24,8 @@ final class OperationInvoker {
     private static final Logger LOG = LoggerFactory.getLogger(OperationInvoker.class);
 
     private final CloudTrailEmitter trail;
-    private final EmulatorMetrics metrics;
-
-    OperationInvoker(CloudTrailEmitter trail, EmulatorMetrics metrics) {
+    OperationInvoker(CloudTrailEmitter trail) {
         this.trail = trail;
-        this.metrics = metrics;
     }
 
     /**
@@ -103,10 +100,6 @@ final class OperationInvoker {
             LOG.warn("cannot render trail parameters of {}: {}", handler.operation(), e.toString());
             params = null;
         }
-        int n = trail.emitApiCall(ctx, handler.operation(), handler.readOnly(), params, elements, errorCode,
-                errorMessage).size();
-        for (int i = 0; i < n; i++) {
-            metrics.trailRecord();
-        }
+        trail.emitApiCall(ctx, handler.operation(), handler.readOnly(), params, elements, errorCode, errorMessage);
     }
 }
