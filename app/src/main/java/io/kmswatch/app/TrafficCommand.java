@@ -4,6 +4,7 @@ import io.kmswatch.emulator.EmulatorConfig;
 import io.kmswatch.emulator.KmsEmulator;
 import io.kmswatch.emulator.traffic.TrafficConfig;
 import io.kmswatch.emulator.traffic.TrafficGenerator;
+import io.kmswatch.emulator.traffic.TrafficShape;
 import io.kmswatch.emulator.traffic.TrafficSummary;
 import io.kmswatch.events.ScenarioLabel;
 import io.kmswatch.events.Topics;
@@ -32,8 +33,22 @@ final class TrafficCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the world and of every choice (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--rate", defaultValue = "20", description = "Background calls per real second (default ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "20",
+            description = "Background calls per real second: at the daily peak, or exactly with --shape flat (default ${DEFAULT-VALUE}).")
     double rate;
+
+    @Option(names = "--shape", defaultValue = "daily", converter = ShapeConverter.class,
+            description = "daily: the rate follows the working day and week of the emulator clock; flat: exactly --rate calls"
+                    + " per real second, scenario calls included (default ${DEFAULT-VALUE}).")
+    TrafficShape shape;
+
+    /** {@code daily} or {@code flat}, in any case. */
+    static final class ShapeConverter implements picocli.CommandLine.ITypeConverter<TrafficShape> {
+        @Override
+        public TrafficShape convert(String value) {
+            return TrafficShape.of(value);
+        }
+    }
 
     @Option(names = "--duration", defaultValue = "1h", converter = DurationConverter.class,
             description = "Emulator time to cover (default ${DEFAULT-VALUE}).")
@@ -87,7 +102,7 @@ final class TrafficCommand implements Callable<Integer> {
     public Integer call() {
         List<String> chosen = scenarios.equals(List.of("none")) ? List.of() : scenarios;
         TrafficConfig config = new TrafficConfig(seed, rate, duration, clockSpeed, clockStart, endpoint, chosen,
-                incidentEvery, profile, labels);
+                incidentEvery, profile, labels, shape);
         try (Lifecycle life = new Lifecycle()) {
             Consumer<ScenarioLabel> sink = label -> { };
             if (bootstrapServers != null) {

@@ -11,6 +11,7 @@ import io.kmswatch.emulator.KmsEmulator;
 import io.kmswatch.emulator.traffic.TrafficConfig;
 import io.kmswatch.emulator.traffic.TrafficGenerator;
 import io.kmswatch.emulator.traffic.TrafficProfile;
+import io.kmswatch.emulator.traffic.TrafficShape;
 import io.kmswatch.emulator.traffic.TrafficWorld;
 import io.kmswatch.events.Json;
 import io.kmswatch.events.config.ConfigYaml;
@@ -110,9 +111,11 @@ public final class SoakChild {
             }
             open.add(0, AlertsApp.start(alertsSettings, alerts, registry));
 
-            // as demo: traffic for the whole run (and a minute more), incidents every 30 s of real time
+            // as demo: traffic for the whole run (and a minute more), incidents every 30 s of real time; the flat
+            // shape, so that the load is the given calls/s all along rather than following the emulator's time of day
             TrafficConfig traffic = new TrafficConfig(1L, rate, scaled(duration.plusMinutes(1), clockSpeed), clockSpeed,
-                    null, null, List.of("all"), scaled(Duration.ofSeconds(30), clockSpeed), null, work.resolve("labels.jsonl"));
+                    null, null, List.of("all"), scaled(Duration.ofSeconds(30), clockSpeed), null, work.resolve("labels.jsonl"),
+                    TrafficShape.FLAT);
             KmsEmulator emulator = KmsEmulator.start(TrafficGenerator.emulatorConfig(traffic,
                     EmulatorConfig.defaults().withPort(0).withBind("127.0.0.1")));
             open.add(0, emulator);

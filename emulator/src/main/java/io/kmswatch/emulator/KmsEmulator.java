@@ -76,6 +76,9 @@ public final class KmsEmulator implements AutoCloseable {
         Set<String> ops = new HashSet<>(handlers.keySet());
         ops.add("LookupEvents");
         this.metrics = new EmulatorMetrics(ops, store);
+        // every record the emitter publishes, the service's own events included, so that the count is the number
+        // of records a subscriber (the feed to kms-events) receives
+        emitter.addListener(event -> metrics.trailRecord());
         // Clients sign with their real clock, so the skew check must use real time even when the emulator
         // clock runs fast or starts in the past.
         SigV4Verifier verifier = new SigV4Verifier(identities, java.time.Clock.systemUTC(),

@@ -24,11 +24,8 @@ final class OperationInvoker {
     private static final Logger LOG = LoggerFactory.getLogger(OperationInvoker.class);
 
     private final CloudTrailEmitter trail;
-    private final EmulatorMetrics metrics;
-
-    OperationInvoker(CloudTrailEmitter trail, EmulatorMetrics metrics) {
+    OperationInvoker(CloudTrailEmitter trail) {
         this.trail = trail;
-        this.metrics = metrics;
     }
 
     /**
@@ -60,22 +57,35 @@ final class OperationInvoker {
 
     /** Zeroes the Blob members (plaintexts, data keys, messages) of a request or response record once used. */
     static void clearBlobs(Object record) {
-        if (record == null || !record.getClass().isRecord()) {
+        if (record == null) {
             return;
         }
-        for (RecordComponent c : record.getClass().getRecordComponents()) {
-            if (c.getType() == Blob.class) {
-                try {
-                    Object v = c.getAccessor().invoke(record);
-                    if (v != null) {
-                        ((Blob) v).clear();
-                    }
-                } catch (ReflectiveOperationException e) {
-                    LOG.debug("cannot clear {}: {}", c.getName(), e.toString());
+        for (java.lang.reflect.Method accessor : BLOB_ACCESSORS.get(record.getClass())) {
+            try {
+                Object v = accessor.invoke(record);
+                if (v != null) {
+                    ((Blob) v).clear();
                 }
+            } catch (ReflectiveOperationException e) {
+                LOG.debug("cannot clear {}: {}", accessor.getName(), e.toString());
             }
         }
     }
+
+    /**
+     * The accessors of each record type's Blob members, found once per type: {@link Class#getRecordComponents()}
+     * builds new reflection objects on every call, which cost more than the rest of clearing.
+     */
+    private static final ClassValue<java.lang.reflect.Method[]> BLOB_ACCESSORS = new ClassValue<>() {
+        @Override
+        protected java.lang.reflect.Method[] computeValue(Class<?> type) {
+            if (!type.isRecord()) {
+                return new java.lang.reflect.Method[0];
+            }
+            return java.util.Arrays.stream(type.getRecordComponents()).filter(c -> c.getType() == Blob.class)
+                    .map(RecordComponent::getAccessor).toArray(java.lang.reflect.Method[]::new);
+        }
+    };
 
     private <Q, S> void emit(CallContext ctx, OperationHandler<Q, S> handler, Q request, S response,
                              String errorCode, String errorMessage) {
@@ -90,10 +100,6 @@ final class OperationInvoker {
             LOG.warn("cannot render trail parameters of {}: {}", handler.operation(), e.toString());
             params = null;
         }
-        int n = trail.emitApiCall(ctx, handler.operation(), handler.readOnly(), params, elements, errorCode,
-                errorMessage).size();
-        for (int i = 0; i < n; i++) {
-            metrics.trailRecord();
-        }
+        trail.emitApiCall(ctx, handler.operation(), handler.readOnly(), params, elements, errorCode, errorMessage);
     }
 }

@@ -23,16 +23,14 @@ final class RefusalAudit {
 
     private final Services services;
     private final Map<String, OperationHandler<?, ?>> handlers;
-    private final EmulatorMetrics metrics;
     /** Receives the records of refusals that no configured principal can be held to (unknown access keys). */
     private final String homeAccount;
     private final String defaultRegion;
 
-    RefusalAudit(Services services, Map<String, OperationHandler<?, ?>> handlers, EmulatorMetrics metrics,
-                 String homeAccount, String defaultRegion) {
+    RefusalAudit(Services services, Map<String, OperationHandler<?, ?>> handlers, String homeAccount,
+                 String defaultRegion) {
         this.services = services;
         this.handlers = handlers;
-        this.metrics = metrics;
         this.homeAccount = homeAccount;
         this.defaultRegion = defaultRegion;
     }
@@ -58,7 +56,6 @@ final class RefusalAudit {
                     owner != null ? owner.accountId() : homeAccount, region != null ? region : defaultRegion,
                     request.sourceIp(), request.header("User-Agent"), request.header("Host"), requestId,
                     services.clock().instant(), errorCode, ClaimedCredential.redact(errorMessage, request.headers())));
-            metrics.trailRecord();
         } catch (RuntimeException e) {
             LOG.warn("cannot record the refused request {}: {}", requestId, e.toString());
         }

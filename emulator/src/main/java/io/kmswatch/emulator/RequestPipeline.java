@@ -64,8 +64,8 @@ final class RequestPipeline {
         this.verifier = verifier;
         this.metrics = metrics;
         this.lookup = new LookupEventsHandler(services.trail().store());
-        this.audit = new RefusalAudit(services, this.handlers, metrics, homeAccount, defaultRegion);
-        this.invoker = new OperationInvoker(services.trail(), metrics);
+        this.audit = new RefusalAudit(services, this.handlers, homeAccount, defaultRegion);
+        this.invoker = new OperationInvoker(services.trail());
         this.maxBody = maxBody;
     }
 

@@ -72,6 +72,7 @@ final class PipelineFixture {
         operations.add("LookupEvents");
         EmulatorMetrics metrics = new EmulatorMetrics(operations, store);
         metrics.bindTo(registry);
+        emitter.addListener(event -> metrics.trailRecord());
         SigV4Verifier verifier = new SigV4Verifier(identities, Clock.systemUTC(), Duration.ofMinutes(5));
         pipeline = new RequestPipeline(services, handlers, verifier, metrics, config.accounts().get(0).id(),
                 config.region(), MAX_BODY);

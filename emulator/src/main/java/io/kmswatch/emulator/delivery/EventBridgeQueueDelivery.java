@@ -90,7 +90,7 @@ public final class EventBridgeQueueDelivery implements CloudTrailListener, AutoC
                 + "\",\"time\":\"" + e.eventTime().truncatedTo(ChronoUnit.SECONDS) + "\",\"region\":\""
                 + safe(e.awsRegion()) + "\",\"resources\":[],\"detail\":";
         byte[] h = head.getBytes(StandardCharsets.UTF_8);
-        byte[] raw = e.rawBytes();
+        byte[] raw = e.unsafeRawBytes(); // only read
         byte[] out = new byte[h.length + raw.length + 1];
         System.arraycopy(h, 0, out, 0, h.length);
         System.arraycopy(raw, 0, out, h.length, raw.length);

@@ -26,6 +26,7 @@ final class ScenarioPlan {
 
     ScenarioPlan(Scenario scenario, int index, Instant start, Duration window, long seed, TrafficWorld world,
                  double backgroundCallsPerSecond) {
+        // backgroundCallsPerSecond: the background's rate at the start of the window (the shape applied)
         this.scenario = scenario;
         this.index = index;
         this.start = start;
@@ -95,8 +96,7 @@ final class ScenarioPlan {
         double total = world.profile().applications().stream().mapToDouble(TrafficProfile.Application::weight).sum();
         double weight = world.profile().applications().stream().filter(a -> a.name().equals(application))
                 .mapToDouble(TrafficProfile.Application::weight).sum();
-        return total == 0 ? 0 : backgroundCallsPerSecond * span.toSeconds() * weight / total
-                * DailyShape.factor(start);
+        return total == 0 ? 0 : backgroundCallsPerSecond * span.toSeconds() * weight / total;
     }
 
     Scenario scenario() {

@@ -13,7 +13,8 @@ import java.util.List;
  *
  * <pre>
  * seed: 42                    # same seed, same world, same calls
- * rate: 20                    # background calls per real second (before the daily/weekly shape)
+ * rate: 20                    # background calls per real second (at the daily peak; exactly, when flat)
+ * shape: daily               # daily: follow the working day and week; flat: exactly rate calls per real second
  * duration: PT1H              # emulator time to cover
  * clockSpeed: 60              # emulator seconds per real second (in-process emulator; must match a remote one)
  * clockStart: 2026-03-02T08:00:00Z   # emulator time the run starts (in-process emulator); absent = fixed default
@@ -25,7 +26,8 @@ import java.util.List;
  * </pre>
  *
  * @param seed          seeds the world and every random choice
- * @param rate          background calls per real second, &gt; 0
+ * @param rate          background calls per real second, &gt; 0: at the daily peak in the daily shape; every call
+ *                      the generator makes, exactly, in the flat shape
  * @param duration      emulator time covered by the run, &gt; 0
  * @param clockSpeed    emulator seconds per real second, &gt; 0
  * @param clockStart    emulator start time for an in-process emulator; null = 2026-03-02T08:00:00Z (a Monday)
@@ -34,9 +36,11 @@ import java.util.List;
  * @param incidentEvery how often to inject the next scenario; null = spread the chosen ones once over the run
  * @param profile       YAML world description; null = {@link TrafficProfile#defaults()}
  * @param labels        where the JSONL labels go; never null
+ * @param shape         how the rate is held over time; null = {@link TrafficShape#DAILY}
  */
 public record TrafficConfig(Long seed, Double rate, Duration duration, Double clockSpeed, Instant clockStart,
-                            URI endpoint, List<String> scenarios, Duration incidentEvery, Path profile, Path labels) {
+                            URI endpoint, List<String> scenarios, Duration incidentEvery, Path profile, Path labels,
+                            TrafficShape shape) {
 
     /** Monday 08:00 UTC, so a default run starts at the beginning of a working week. */
     public static final Instant DEFAULT_START = Instant.parse("2026-03-02T08:00:00Z");
@@ -61,9 +65,16 @@ public record TrafficConfig(Long seed, Double rate, Duration duration, Double cl
             throw new EmulatorException("incidentEvery must be positive: " + incidentEvery);
         }
         labels = labels == null ? Path.of("labels.jsonl") : labels;
+        shape = shape == null ? TrafficShape.DAILY : shape;
         if (endpoint != null && !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))) {
             throw new EmulatorException("endpoint must be an http(s) URL: " + endpoint);
         }
+    }
+
+    /** The daily shape. */
+    public TrafficConfig(Long seed, Double rate, Duration duration, Double clockSpeed, Instant clockStart,
+                         URI endpoint, List<String> scenarios, Duration incidentEvery, Path profile, Path labels) {
+        this(seed, rate, duration, clockSpeed, clockStart, endpoint, scenarios, incidentEvery, profile, labels, null);
     }
 
     /** Every default: seed 1, 20 calls/s, one emulator hour at 60x, all scenarios, labels.jsonl. */
@@ -93,18 +104,23 @@ public record TrafficConfig(Long seed, Double rate, Duration duration, Double cl
     }
 
     public TrafficConfig withSeed(long s) {
-        return new TrafficConfig(s, rate, duration, clockSpeed, clockStart, endpoint, scenarios, incidentEvery, profile, labels);
+        return new TrafficConfig(s, rate, duration, clockSpeed, clockStart, endpoint, scenarios, incidentEvery, profile, labels, shape);
     }
 
     public TrafficConfig withScenarios(List<String> s) {
-        return new TrafficConfig(seed, rate, duration, clockSpeed, clockStart, endpoint, s, incidentEvery, profile, labels);
+        return new TrafficConfig(seed, rate, duration, clockSpeed, clockStart, endpoint, s, incidentEvery, profile, labels, shape);
     }
 
     public TrafficConfig withLabels(Path l) {
-        return new TrafficConfig(seed, rate, duration, clockSpeed, clockStart, endpoint, scenarios, incidentEvery, profile, l);
+        return new TrafficConfig(seed, rate, duration, clockSpeed, clockStart, endpoint, scenarios, incidentEvery, profile, l, shape);
+    }
+
+    public TrafficConfig withShape(TrafficShape s) {
+        return new TrafficConfig(seed, rate, duration, clockSpeed, clockStart, endpoint, scenarios, incidentEvery, profile,
+                labels, s);
     }
 
     public TrafficConfig withEndpoint(URI e) {
-        return new TrafficConfig(seed, rate, duration, clockSpeed, clockStart, e, scenarios, incidentEvery, profile, labels);
+        return new TrafficConfig(seed, rate, duration, clockSpeed, clockStart, e, scenarios, incidentEvery, profile, labels, shape);
     }
 }

@@ -183,8 +183,10 @@ public final class TrafficGenerator implements AutoCloseable {
                     metrics.scenario(label.type());
                 }));
             }
-            Background background = new Background(world.profile(), config.seed(),
-                    config.rate() / config.clockSpeed(), start, end);
+            double perSecond = config.rate() / config.clockSpeed();
+            Background background = config.shape() == TrafficShape.FLAT
+                    ? Background.flat(world.profile(), config.seed(), perSecond, start, end, ctx::calls)
+                    : new Background(world.profile(), config.seed(), perSecond, start, end);
             while (!stopped) {
                 Instant bgAt = background.peek();
                 Step next = queue.peek();
@@ -249,7 +251,8 @@ public final class TrafficGenerator implements AutoCloseable {
     }
 
     private ScenarioPlan plan(Scenario s, int index, Instant at, Duration window, double perSecond) {
-        ScenarioPlan plan = new ScenarioPlan(s, index, at, window, config.seed(), world, perSecond);
+        ScenarioPlan plan = new ScenarioPlan(s, index, at, window, config.seed(), world,
+                perSecond * config.shape().factor(at));
         s.plan(plan);
         return plan;
     }

@@ -2,8 +2,9 @@
  * The traffic generator: a seeded organisation ({@link io.kmswatch.emulator.traffic.TrafficWorld},
  * described by a {@link io.kmswatch.emulator.traffic.TrafficProfile}) whose applications drive the emulator
  * over HTTP with the AWS SDK — one KmsClient per principal, signed with its own key, from its own loopback
- * address — with a daily and weekly shape, plus incident scenarios and benign look-alikes, each written as a
- * {@link io.kmswatch.events.ScenarioLabel} when it ends. Entry point:
+ * address — with a daily and weekly shape (or a flat rate, {@link io.kmswatch.emulator.traffic.TrafficShape}),
+ * plus incident scenarios and benign look-alikes, each written as a {@link io.kmswatch.events.ScenarioLabel} when
+ * it ends. Entry point:
  * {@link io.kmswatch.emulator.traffic.TrafficGenerator} with a {@link io.kmswatch.emulator.traffic.TrafficConfig}.
  *
  * <p>Run it from the {@code kmswatch traffic} command, or from code:

@@ -55,6 +55,20 @@ class TrafficConfigTest {
         assertThat(c).isEqualTo(new TrafficConfig(42L, 5.0, Duration.ofDays(7), 10080.0,
                 Instant.parse("2026-01-05T00:00:00Z"), URI.create("http://127.0.0.1:4599"),
                 List.of("decrypt-spike", "root-key-usage"), Duration.ofHours(6), null, Path.of("out/labels.jsonl")));
+        assertThat(c.shape()).isEqualTo(TrafficShape.DAILY);
+    }
+
+    @Test
+    void shouldBindTheFlatShapeAndRefuseAnUnknownOne() throws IOException {
+        Path flat = dir.resolve("flat.yaml");
+        Files.writeString(flat, "rate: 2000\nshape: flat\n");
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "shape: weekly\n");
+
+        assertThat(TrafficConfig.load(flat).shape()).isEqualTo(TrafficShape.FLAT);
+        assertThat(TrafficConfig.defaults().withShape(TrafficShape.FLAT).withSeed(3).shape()).isEqualTo(TrafficShape.FLAT);
+        assertThatThrownBy(() -> TrafficConfig.load(bad)).isInstanceOf(EmulatorException.class)
+                .hasMessageContaining("shape").hasMessageContaining("weekly");
     }
 
     @Test
