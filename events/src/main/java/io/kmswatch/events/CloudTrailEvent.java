@@ -59,12 +59,14 @@ public final class CloudTrailEvent {
     private final LazyNode responseElements;
     private final LazyNode additionalEventData;
     private final LazyNode serviceEventDetails;
+    private final boolean verbatim;
     private volatile String keyArn;
     private volatile boolean keyArnResolved;
 
     /** Builder-style constructor used by the parser; not part of the API. */
     public CloudTrailEvent(RecordParser.Fields f) {
         this.raw = f.raw;
+        this.verbatim = f.verbatim;
         this.eventId = f.eventId;
         this.eventIdDerived = f.eventIdDerived;
         this.eventTime = f.eventTime;
@@ -150,6 +152,18 @@ public final class CloudTrailEvent {
     }
 
     /** True when the record had no {@code eventID} and {@link #eventId()} was derived from its bytes. */
+    /**
+     * True when the typed fields are the record's JSON verbatim: every string field (the event id unless
+     * {@linkplain #eventIdDerived() derived}, and the {@code userIdentity} and its session issuer's) holds its JSON
+     * string exactly, null standing for JSON null or absence; {@code readOnly} and {@code managementEvent} are JSON
+     * booleans; and no object these come from has a member whose name contains a dot. A reader may then take
+     * these fields for the JSON without parsing it (the Sigma engine does). False when the record needed the
+     * lenient reader (which converts some values), and for records built by other means unless they say so.
+     */
+    public boolean fieldsVerbatim() {
+        return verbatim;
+    }
+
     public boolean eventIdDerived() {
         return eventIdDerived;
     }

@@ -18,6 +18,21 @@ interface Expr {
      */
     boolean fields(Set<String> out);
 
+    /** True when a part tests a field's presence ({@code |exists}), where JSON null and absence differ. */
+    default boolean testsPresence() {
+        return false;
+    }
+
+    /** {@link #testsPresence} of any part. */
+    static boolean anyTestsPresence(List<Expr> parts) {
+        for (Expr e : parts) {
+            if (e.testsPresence()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@link #fields} of every part. */
     static boolean allFields(List<Expr> parts, Set<String> out) {
         boolean ok = true;
@@ -58,6 +73,11 @@ interface Expr {
     }
 
     record And(List<Expr> parts) implements Expr {
+        @Override
+        public boolean testsPresence() {
+            return anyTestsPresence(parts);
+        }
+
         @Override
         public boolean fields(Set<String> out) {
             return allFields(parts, out);
@@ -109,6 +129,11 @@ interface Expr {
 
     record Or(List<Expr> parts) implements Expr {
         @Override
+        public boolean testsPresence() {
+            return anyTestsPresence(parts);
+        }
+
+        @Override
         public boolean fields(Set<String> out) {
             return allFields(parts, out);
         }
@@ -144,6 +169,11 @@ interface Expr {
 
     record Not(Expr inner) implements Expr {
         @Override
+        public boolean testsPresence() {
+            return inner.testsPresence();
+        }
+
+        @Override
         public boolean fields(Set<String> out) {
             return inner.fields(out);
         }
@@ -156,6 +186,11 @@ interface Expr {
 
     /** At least {@code n} of the parts ({@code 1 of}); {@code all of} is an {@link And}. */
     record AtLeast(int n, List<Expr> parts) implements Expr {
+        @Override
+        public boolean testsPresence() {
+            return anyTestsPresence(parts);
+        }
+
         @Override
         public boolean fields(Set<String> out) {
             return allFields(parts, out);

@@ -118,6 +118,11 @@ final class Items {
     /** {@code field|exists: true|false}: presence of the path, whatever its value (null and empty included). */
     record ExistsItem(FieldPath path, boolean wanted) implements Expr {
         @Override
+        public boolean testsPresence() {
+            return true;
+        }
+
+        @Override
         public boolean fields(Set<String> out) {
             out.add(path.name());
             return true;

@@ -18,7 +18,9 @@ import java.util.function.Consumer;
  *
  * <p>Index: a rule whose condition requires particular {@code eventName} values (or, failing that,
  * {@code eventSource} values) is tried only on records with one of them; other rules are tried on every record.
- * A candidate rule first looks for its literal texts in the record's lowercased bytes (made once per record);
+ * A candidate rule that reads only fields the codec has read ({@link CodecFields}) is evaluated on them, when
+ * the record's are verbatim, without touching its bytes. Any other candidate first looks for its literal texts
+ * in the record's lowercased bytes (made once per record);
  * only then is the record parsed, and only as far as the rules' field names reach ({@link PathSelector}; a
  * keyword search reads the whole record).
  */
@@ -32,6 +34,8 @@ public final class RuleSet {
     private final SigmaRule[] everywhere;
     /** Reads what the rules that name their fields read (every rule but keyword searches). */
     private final PathSelector selector;
+    /** The codec's fields that the rules it serves read, or null when it serves none. */
+    private final CodecFields codecFields;
 
     private RuleSet(List<SigmaRule> rules, List<SigmaCorrelation> correlations, List<SigmaFilter> filters,
                     List<String> warnings) {
@@ -63,6 +67,13 @@ public final class RuleSet {
             }
         }
         this.selector = new PathSelector(fields);
+        Set<String> codec = new java.util.TreeSet<>();
+        for (SigmaRule r : rules) {
+            if (r.codecServed()) {
+                codec.addAll(r.fields());
+            }
+        }
+        this.codecFields = codec.isEmpty() ? null : new CodecFields(codec);
     }
 
     private static Map<String, SigmaRule[]> freeze(Map<String, List<SigmaRule>> m) {
@@ -368,7 +379,7 @@ public final class RuleSet {
 
     private void tryAll(SigmaRule[] candidates, SigmaRecord record, Consumer<SigmaRule> onMatch) {
         for (SigmaRule r : candidates) {
-            if (r.matches(record, selector)) {
+            if (r.matches(record, selector, codecFields)) {
                 onMatch.accept(r);
             }
         }

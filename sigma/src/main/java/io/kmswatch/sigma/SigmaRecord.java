@@ -18,6 +18,8 @@ import java.util.function.Supplier;
 public final class SigmaRecord {
     /** Each byte with ASCII letters lowercased (a table: mixed-case text defeats a branch per byte). */
     private static final byte[] LOWER = new byte[256];
+    /** {@link #lowered} of a record with a {@code \\u} escape: its bytes cannot be scanned for literals. */
+    private static final String UNSCANNABLE = new String("\\u");
 
     static {
         for (int i = 0; i < 256; i++) {
@@ -31,6 +33,8 @@ public final class SigmaRecord {
     private final byte[] raw;
     private JsonNode tree;
     private JsonNode selected;
+    private CloudTrailEvent event;
+    private JsonNode codecTree;
     private PathSelector selectedBy;
     private String lowered;
 
@@ -50,7 +54,7 @@ public final class SigmaRecord {
     /**
      * The raw bytes as a Latin-1 string with ASCII letters lowercased (other bytes as they are), made once: the
      * rules' prefilters look for their ASCII literals in it with the JDK's intrinsic {@code indexOf}. Null when
-     * the bytes are not known.
+     * the bytes are not known, or hold a {@code \\u} escape (which may spell any character of a literal).
      */
     String lowered() {
         if (lowered == null && raw != null) {
@@ -58,9 +62,11 @@ public final class SigmaRecord {
             for (int i = 0; i < low.length; i++) {
                 low[i] = LOWER[raw[i] & 0xff];
             }
-            lowered = new String(low, java.nio.charset.StandardCharsets.ISO_8859_1);
+            String text = new String(low, java.nio.charset.StandardCharsets.ISO_8859_1);
+            // a \\u escape may write any character of a literal: then the bytes cannot rule a literal out
+            lowered = text.contains("\\u") ? UNSCANNABLE : text;
         }
-        return lowered;
+        return lowered == UNSCANNABLE ? null : lowered;
     }
 
     /**
@@ -87,7 +93,26 @@ public final class SigmaRecord {
     /** A record parsed by the codec: its bytes are parsed into a tree only when a candidate rule needs them. */
     public static SigmaRecord of(CloudTrailEvent event) {
         Objects.requireNonNull(event, "event");
-        return new SigmaRecord(event.eventSource(), event.eventName(), null, event::toTree, event.unsafeRawBytes());
+        SigmaRecord r = new SigmaRecord(event.eventSource(), event.eventName(), null, event::toTree,
+                event.unsafeRawBytes());
+        if (event.fieldsVerbatim()) {
+            r.event = event;
+        }
+        return r;
+    }
+
+    /**
+     * The tree of the codec's fields ({@link CodecFields}) when the record came from the codec with verbatim
+     * fields and its whole tree is not parsed yet; else null (use {@link #selected} or {@link #tree}).
+     */
+    JsonNode codecTree(CodecFields fields) {
+        if (event == null || tree != null) {
+            return null;
+        }
+        if (codecTree == null) {
+            codecTree = fields.tree(event);
+        }
+        return codecTree;
     }
 
     /**

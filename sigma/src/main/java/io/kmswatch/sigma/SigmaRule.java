@@ -16,6 +16,7 @@ public final class SigmaRule {
     private final String[] prefilter;
     /** The dotted field names the condition and filters read; null when one reads the whole record. */
     private final java.util.Set<String> fields;
+    private final boolean codecServed;
 
     SigmaRule(RuleInfo info, Expr condition, List<Expr> filters, boolean standalone, int index) {
         this.info = info;
@@ -31,6 +32,16 @@ public final class SigmaRule {
             selective &= e.fields(f);
         }
         this.fields = selective ? java.util.Set.copyOf(f) : null;
+        boolean presence = condition.testsPresence();
+        for (Expr e : this.filters) {
+            presence |= e.testsPresence();
+        }
+        this.codecServed = fields != null && !presence && CodecFields.covers(fields);
+    }
+
+    /** True when the rule reads only fields the codec has read, and tests no presence ({@link CodecFields}). */
+    boolean codecServed() {
+        return codecServed;
     }
 
     /** The dotted field names the rule reads, or null when it reads the whole record (a keyword search). */
@@ -80,10 +91,17 @@ public final class SigmaRule {
     }
 
     /**
-     * True when the record matches the detection and every filter applied to the rule: the record is read only as
-     * far as {@code selector} reaches when the selector covers the rule's fields, whole otherwise.
+     * True when the record matches the detection and every filter applied to the rule: on the codec's fields alone
+     * when they serve the rule and the record's are verbatim; else the record is read only as far as
+     * {@code selector} reaches when the selector covers the rule's fields, whole otherwise.
      */
-    boolean matches(SigmaRecord record, PathSelector selector) {
+    boolean matches(SigmaRecord record, PathSelector selector, CodecFields codec) {
+        if (codecServed && codec != null) {
+            JsonNode t = record.codecTree(codec);
+            if (t != null) {
+                return matches(t);
+            }
+        }
         if (!mayMatch(record)) {
             return false;
         }

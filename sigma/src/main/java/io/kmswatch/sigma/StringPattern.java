@@ -34,7 +34,8 @@ final class StringPattern {
      * A lowercased run of characters that the raw JSON of any record this pattern matches must contain, or null.
      * Only runs of {@code [A-Za-z0-9._@-]} with at least one letter that cannot come from a number's text are
      * used: such a run is written verbatim inside one JSON string, key or literal, whatever the record's
-     * formatting (CloudTrail escapes none of these characters).
+     * formatting, unless a {@code \\u} escape spells one of its characters (CloudTrail escapes none of them; a
+     * record with any such escape is not scanned, see {@link SigmaRecord#lowered}).
      */
     private static String prefilterOf(List<Token> tokens) {
         String best = null;

@@ -339,7 +339,7 @@ final class TrailRecordWriter {
                 g.writeStringField("type", "AWS::KMS::Key");
                 g.writeStringField("ARN", k.arn());
                 g.writeEndObject();
-                f.resources.add(new Resource(k.arn(), k.accountId(), "AWS::KMS::Key"));
+                f.addResource(new Resource(k.arn(), k.accountId(), "AWS::KMS::Key"));
             }
             g.writeEndArray();
         }
@@ -351,6 +351,8 @@ final class TrailRecordWriter {
         CloudTrailEvent event() throws IOException {
             g.close();
             f.raw = bytes.toByteArray();
+            // the fields hold what was written, as written, and no name written has a dot
+            f.verbatim = true;
             return new CloudTrailEvent(f);
         }
 

@@ -250,6 +250,7 @@ class TrailRecordWriterTest {
     static void assertSameModel(CloudTrailEvent a, CloudTrailEvent parsed) {
         assertThat(a.eventId()).isEqualTo(parsed.eventId());
         assertThat(a.eventIdDerived()).isEqualTo(parsed.eventIdDerived());
+        assertThat(a.fieldsVerbatim()).isEqualTo(parsed.fieldsVerbatim()).isTrue();
         assertThat(a.eventTime()).isEqualTo(parsed.eventTime());
         assertThat(a.eventVersion()).isEqualTo(parsed.eventVersion());
         assertThat(a.eventSource()).isEqualTo(parsed.eventSource());

@@ -100,6 +100,8 @@ public final class FastRecordParser {
      * (it is no JSON syntax), so a record without one is ASCII and needs no UTF-8 check.
      */
     private boolean nonAscii;
+    /** The current record has a member name with a dot that no table knows (see {@code Fields.verbatim}). */
+    private boolean dottedName;
 
     private FastRecordParser(byte[] b, int end) {
         this.b = b;
@@ -205,6 +207,7 @@ public final class FastRecordParser {
     /** The record object at {@code i}; leaves {@code i} after its closing brace. */
     private Fields record() {
         Fields f = new Fields();
+        dottedName = false;
         long seen = 0;
         if (enter('}')) {
             int field = NameTable.START;
@@ -247,6 +250,7 @@ public final class FastRecordParser {
                 }
             } while (more('}'));
         }
+        f.verbatim = !dottedName;
         return f;
     }
 
@@ -522,6 +526,13 @@ public final class FastRecordParser {
         int found = t.find(b, start, k);
         if (found >= 0) {
             t.learn(previous, found);
+        } else if (!dottedName) {
+            for (int x = start; x < k; x++) {
+                if (b[x] == '.') {
+                    dottedName = true;
+                    break;
+                }
+            }
         }
         return found;
     }

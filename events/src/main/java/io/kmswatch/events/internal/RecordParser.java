@@ -85,6 +85,12 @@ public final class RecordParser {
     /** What one object held. Mutable while reading; handed to {@link CloudTrailEvent}'s constructor. */
     public static final class Fields {
         public byte[] raw;
+        /**
+         * Set by a reader that took every typed string and boolean field verbatim from the JSON (no conversion)
+         * and met no member name with a dot in the objects it read them from; see
+         * {@link io.kmswatch.events.CloudTrailEvent#fieldsVerbatim()}.
+         */
+        public boolean verbatim;
         public String eventId;
         public boolean eventIdDerived;
         public Instant eventTime;
@@ -159,7 +165,7 @@ public final class RecordParser {
                     || eventId != null;
         }
 
-        void addResource(Resource r) {
+        public void addResource(Resource r) {
             if (!(resources instanceof ArrayList)) {
                 resources = new ArrayList<>(1);
             }
