@@ -35,7 +35,7 @@ class SigmaReplaySharedDataIT {
                 "--rules", SigmaHqExpectations.RULES.toAbsolutePath().toString(), "--alerts-out", out.toString()))
                 .isZero();
         // every match is counted once: in its own alert, or in the roll-up of the fold period it fell in (whose
-        // evidence names the first 20 of them)
+        // evidence names the first 5 of them)
         Set<String> evidence = new TreeSet<>();
         Map<String, Long> counted = new TreeMap<>();
         for (String line : Files.readAllLines(out)) {

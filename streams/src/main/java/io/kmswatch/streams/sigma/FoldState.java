@@ -20,8 +20,11 @@ import java.util.List;
  */
 public record FoldState(String rule, long start, long last, long folded, List<String> evidence, String keyArn,
                         String accountId, String region, String principal, String eventName) {
-    /** Evidence kept per fold period (the count keeps counting). */
-    public static final int MAX_EVIDENCE = 20;
+    /**
+     * Evidence kept per fold period (the count keeps counting): few, because the state of a busy group is written
+     * to the changelog on every commit and its size is what that costs.
+     */
+    public static final int MAX_EVIDENCE = 5;
 
     public FoldState {
         evidence = evidence == null ? List.of() : List.copyOf(evidence);
