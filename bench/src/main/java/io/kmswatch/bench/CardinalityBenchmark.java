@@ -126,7 +126,7 @@ public final class CardinalityBenchmark {
         fill(prefix + "kms-events", point, events);
         Path state = workDir.resolve("cardinality-" + point.keys() + "-" + point.principals() + "-" + id);
         Path log = workDir.resolve("cardinality-" + point.keys() + "-" + point.principals() + "-" + id + ".log");
-        List<String> cmd = MemoryBenchmark.java();
+        List<String> cmd = MemoryBenchmark.javaForDetect();
         cmd.addAll(List.of("-cp", classPath, DetectStateChild.class.getName(), bootstrap, prefix, state.toString(),
                 "bench-cardinality-" + id, String.valueOf(reportMillis)));
         Process p;

@@ -72,7 +72,7 @@ public final class MemoryBenchmark {
      */
     public static Rss detectState(String bootstrap, int keys, int principals, int events, Path workDir, Path jar) {
         String prefix = "mem" + DetectBenchmark.shortId() + ".";
-        List<String> cmd = java();
+        List<String> cmd = javaForDetect();
         cmd.addAll(List.of("-cp", jar.toString(), DetectStateChild.class.getName(), bootstrap, prefix,
                 workDir.resolve("detect-state").toString()));
         try {
@@ -179,13 +179,24 @@ public final class MemoryBenchmark {
 
     /** The heap cap the {@code kmswatch} script gives the JVM when {@code KMSWATCH_JAVA_OPTS} is not set. */
     static final String SCRIPT_DEFAULT_OPTS = "-Xmx768m";
+    /** The heap cap the script gives {@code kmswatch detect} (its state is in RocksDB, off the heap). */
+    static final String SCRIPT_DETECT_OPTS = "-Xmx512m";
 
     /** A java command with the JVM options the {@code kmswatch} script would use: what a user's process runs with. */
     static List<String> java() {
+        return java(SCRIPT_DEFAULT_OPTS);
+    }
+
+    /** {@link #java()} for a {@code kmswatch detect} process. */
+    static List<String> javaForDetect() {
+        return java(SCRIPT_DETECT_OPTS);
+    }
+
+    private static List<String> java(String defaults) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String opts = System.getenv("KMSWATCH_JAVA_OPTS");
-        cmd.addAll(List.of((opts != null && !opts.isBlank() ? opts : SCRIPT_DEFAULT_OPTS).trim().split("\\s+")));
+        cmd.addAll(List.of((opts != null && !opts.isBlank() ? opts : defaults).trim().split("\\s+")));
         return cmd;
     }
 
