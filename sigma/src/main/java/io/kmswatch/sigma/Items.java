@@ -257,17 +257,27 @@ final class Items {
          * be absent); otherwise null.
          */
         static String needleOf(String regex) {
+            return longestRun(regex, "[^.+*^$]+", 2, run -> true);
+        }
+
+        /**
+         * The longest run of {@code runs} in a regular expression of plain characters, {@code .}, {@code +},
+         * {@code *}, {@code ^} and {@code $} only, with at least {@code min} characters and {@code ok}; the
+         * character before a {@code *} is left out (it may be absent). Null for any other expression.
+         */
+        private static String longestRun(String regex, String runs, int min,
+                                          java.util.function.Predicate<String> ok) {
             if (regex.matches("(?s).*[|\\[\\](){}?\\\\].*")) {
                 return null;
             }
             String best = null;
-            java.util.regex.Matcher m = Pattern.compile("[^.+*^$]+").matcher(regex);
+            java.util.regex.Matcher m = Pattern.compile(runs).matcher(regex);
             while (m.find()) {
                 String run = m.group();
                 if (m.end() < regex.length() && regex.charAt(m.end()) == '*') {
                     run = run.substring(0, run.length() - 1);
                 }
-                if (run.length() >= 2 && (best == null || run.length() > best.length())) {
+                if (run.length() >= min && ok.test(run) && (best == null || run.length() > best.length())) {
                     best = run;
                 }
             }
@@ -288,21 +298,8 @@ final class Items {
          * only: its longest mandatory run of {@code [A-Za-z0-9_@-]} with a letter, lowercased; otherwise null.
          */
         static String prefilterOf(String regex) {
-            if (regex.matches(".*[|\\[\\](){}?\\\\].*")) {
-                return null;
-            }
-            String best = null;
-            java.util.regex.Matcher m = Pattern.compile("[A-Za-z0-9_@-]+").matcher(regex);
-            while (m.find()) {
-                String run = m.group();
-                if (m.end() < regex.length() && regex.charAt(m.end()) == '*') {
-                    run = run.substring(0, run.length() - 1); // the last character may be absent
-                }
-                if (run.length() >= 3 && run.chars().anyMatch(c -> Character.isLetter(c) && c != 'e' && c != 'E')
-                        && (best == null || run.length() > best.length())) {
-                    best = run;
-                }
-            }
+            String best = longestRun(regex, "[A-Za-z0-9_@-]+", 3,
+                    run -> run.chars().anyMatch(c -> Character.isLetter(c) && c != 'e' && c != 'E'));
             return best == null ? null : best.toLowerCase(java.util.Locale.ROOT);
         }
 
