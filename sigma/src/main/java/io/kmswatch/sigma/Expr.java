@@ -72,17 +72,22 @@ interface Expr {
         return all;
     }
 
-    record And(List<Expr> parts) implements Expr {
+    /** An operator over parts: reads what its parts read. */
+    interface Composite extends Expr {
+        List<Expr> parts();
+
         @Override
-        public boolean testsPresence() {
-            return anyTestsPresence(parts);
+        default boolean testsPresence() {
+            return anyTestsPresence(parts());
         }
 
         @Override
-        public boolean fields(Set<String> out) {
-            return allFields(parts, out);
+        default boolean fields(Set<String> out) {
+            return allFields(parts(), out);
         }
+    }
 
+    record And(List<Expr> parts) implements Composite {
         @Override
         public boolean eval(JsonNode r) {
             for (Expr e : parts) {
@@ -127,17 +132,7 @@ interface Expr {
         }
     }
 
-    record Or(List<Expr> parts) implements Expr {
-        @Override
-        public boolean testsPresence() {
-            return anyTestsPresence(parts);
-        }
-
-        @Override
-        public boolean fields(Set<String> out) {
-            return allFields(parts, out);
-        }
-
+    record Or(List<Expr> parts) implements Composite {
         @Override
         public boolean eval(JsonNode r) {
             for (Expr e : parts) {
@@ -185,17 +180,7 @@ interface Expr {
     }
 
     /** At least {@code n} of the parts ({@code 1 of}); {@code all of} is an {@link And}. */
-    record AtLeast(int n, List<Expr> parts) implements Expr {
-        @Override
-        public boolean testsPresence() {
-            return anyTestsPresence(parts);
-        }
-
-        @Override
-        public boolean fields(Set<String> out) {
-            return allFields(parts, out);
-        }
-
+    record AtLeast(int n, List<Expr> parts) implements Composite {
         @Override
         public boolean eval(JsonNode r) {
             int hits = 0;

@@ -13,6 +13,17 @@ final class Items {
     private Items() {
     }
 
+    /** An item about one field: reads that field only. */
+    interface OnePath extends Expr {
+        FieldPath path();
+
+        @Override
+        default boolean fields(Set<String> out) {
+            out.add(path().name());
+            return true;
+        }
+    }
+
     /** A test of one value of a field (a leaf: never an array; JSON null included). */
     interface ValueTest {
         boolean test(JsonNode leaf);
@@ -20,13 +31,7 @@ final class Items {
 
     /** {@code field|mods: values}: any (or with {@code |all} every) value test holds for some value of the field. */
     record FieldItem(FieldPath path, List<ValueTest> tests, boolean all, boolean negate, List<StringPattern> exact)
-            implements Expr {
-        @Override
-        public boolean fields(Set<String> out) {
-            out.add(path.name());
-            return true;
-        }
-
+            implements OnePath {
         @Override
         public boolean eval(JsonNode record) {
             List<JsonNode> values = path.values(record);
@@ -93,13 +98,7 @@ final class Items {
     }
 
     /** {@code field: null}: the field is absent or JSON null (an empty string is not null). */
-    record NullItem(FieldPath path) implements Expr {
-        @Override
-        public boolean fields(Set<String> out) {
-            out.add(path.name());
-            return true;
-        }
-
+    record NullItem(FieldPath path) implements OnePath {
         @Override
         public boolean eval(JsonNode record) {
             List<JsonNode> values = path.values(record);
@@ -116,15 +115,9 @@ final class Items {
     }
 
     /** {@code field|exists: true|false}: presence of the path, whatever its value (null and empty included). */
-    record ExistsItem(FieldPath path, boolean wanted) implements Expr {
+    record ExistsItem(FieldPath path, boolean wanted) implements OnePath {
         @Override
         public boolean testsPresence() {
-            return true;
-        }
-
-        @Override
-        public boolean fields(Set<String> out) {
-            out.add(path.name());
             return true;
         }
 

@@ -51,17 +51,23 @@ class CodecFieldsTest {
                 condition: selection
             """;
 
-    static List<String> both(RuleSet rules, String json) {
-        CloudTrailEvent e = CloudTrailEvent.parse(json);
-        List<String> codec = ids(rules.match(SigmaRecord.of(e)));
-        List<String> whole;
+    /** The rules a record matches as the codec read it, and as its whole tree. */
+    record Matches(List<String> codec, List<String> whole) {
+    }
+
+    static Matches matches(RuleSet rules, String json) {
+        List<String> codec = ids(rules.match(SigmaRecord.of(CloudTrailEvent.parse(json))));
         try {
-            whole = ids(rules.match(SigmaRecord.of(Json.MAPPER.readTree(json))));
+            return new Matches(codec, ids(rules.match(SigmaRecord.of(Json.MAPPER.readTree(json)))));
         } catch (java.io.IOException x) {
             throw new IllegalStateException(x);
         }
-        assertThat(codec).as(json).isEqualTo(whole);
-        return codec;
+    }
+
+    private static List<String> both(RuleSet rules, String json) {
+        Matches m = matches(rules, json);
+        assertThat(m.codec()).as(json).isEqualTo(m.whole());
+        return m.codec();
     }
 
     private static List<String> ids(List<SigmaRule> rules) {

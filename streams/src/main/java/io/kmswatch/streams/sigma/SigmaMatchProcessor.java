@@ -128,7 +128,11 @@ final class SigmaMatchProcessor implements Processor<String, CloudTrailEvent, St
         }
     }
 
-    /** Stream time passed the end of fold periods (and their grace): roll them up and forget them. */
+    /**
+     * Stream time passed the end of fold periods (and their grace): roll them up and forget them. A whole scan, not
+     * a {@code StoreSweeper} slice: the store holds only the groups of the last period, and a settle tick's single
+     * jump of stream time must roll every period up at once.
+     */
     private void closeFolds(long streamTime) {
         List<KeyValue<String, FoldState>> closed = new ArrayList<>();
         try (KeyValueIterator<String, FoldState> it = folds.all()) {
